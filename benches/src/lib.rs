@@ -1,0 +1,1 @@
+//! Benchmark support (generator lives in the engine crate).

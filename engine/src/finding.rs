@@ -1,0 +1,238 @@
+//! Findings, severities and the scan report that every output format writes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a build unless `--fail-on info`.
+    Info,
+    /// A gap that degrades traces.
+    Warning,
+    /// A gap that loses traces.
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name as used in config, CLI and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" | "note" => Ok(Severity::Info),
+            "warning" | "warn" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!(
+                "unknown severity `{other}` (expected info, warning or error)"
+            )),
+        }
+    }
+}
+
+/// A suggested fix carried by a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// What the fix does, in one sentence.
+    pub description: String,
+    /// Replacement or insertion text, language-idiomatic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+/// One problem a rule found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id (`tracer-missing`).
+    pub rule: String,
+    /// Effective severity (after `[rules.severity]` overrides).
+    pub severity: Severity,
+    /// Rule category (`audit`).
+    pub category: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Service the finding belongs to, if any.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// File relative to the scanned root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Suggested fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// True when an inline `apm-doctor: ignore[...]` comment suppresses it. Suppressed findings
+    /// are kept only in SARIF output (marked suppressed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suppressed: bool,
+}
+
+impl Finding {
+    /// A stable identity that ignores line moves, used by `--baseline`.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.rule,
+            self.service.as_deref().unwrap_or(""),
+            self.file,
+            self.message
+        )
+    }
+}
+
+/// Where a service's tracer library is declared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TracerInfo {
+    /// Library name (`ddtrace`, `dd-trace-go.v1`, `dd-java-agent`...).
+    pub library: String,
+    /// Declared version or constraint.
+    pub version: Option<String>,
+    /// File declaring it.
+    pub declared_in: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// How and where the tracer is initialised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitInfo {
+    /// `ddtrace-run`, `import ddtrace.auto`, `tracer.Start`, `-javaagent`...
+    pub method: String,
+    /// File relative to the scanned root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// An effective configuration value (`DD_SERVICE`...) and where it is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigValue {
+    /// The literal value, or a description of its source (`fieldRef:status.hostIP`).
+    pub value: String,
+    /// File relative to the scanned root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// One service as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    /// Service name (DD_SERVICE, else manifest name, else folder).
+    pub name: String,
+    /// Service directory relative to the scanned root (`.` for the root).
+    pub root: String,
+    /// Language family.
+    pub language: Option<String>,
+    /// Frameworks and queue clients detected from dependencies.
+    pub frameworks: Vec<String>,
+    /// Declared tracer, if any.
+    pub tracer: Option<TracerInfo>,
+    /// Tracer initialisation, if found.
+    pub init: Option<InitInfo>,
+    /// DD_* settings that apply to the service.
+    pub config: BTreeMap<String, ConfigValue>,
+}
+
+/// Counters for one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Files the walker kept.
+    pub files: usize,
+    /// Source files parsed with tree-sitter.
+    pub parsed: usize,
+    /// Files not read or not parsed, for any reason (see `skipped_by`).
+    pub skipped: usize,
+    /// Skips by reason (`no-keyword`, `binary`, `too-large`, `unreadable`, `excluded`...).
+    pub skipped_by: BTreeMap<String, usize>,
+    /// Rules loaded and enabled.
+    pub rules: usize,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// A problem that made the run incomplete (a broken rule, an unparsable file...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// `rule-error`, `parse-error`, `io-error`, `config-error`.
+    pub kind: String,
+    /// File (relative to the root for scanned files; as given for rule files).
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Metadata of a rule, as listed by `rules list` and written into SARIF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// Stable id.
+    pub id: String,
+    /// Category (`audit`, `coverage`...).
+    pub category: String,
+    /// Default or overridden severity.
+    pub severity: Severity,
+    /// One line.
+    pub summary: String,
+    /// Why it matters.
+    pub rationale: String,
+    /// Link to documentation.
+    pub docs: String,
+}
+
+/// Everything a scan produced; the input of every report writer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanReport {
+    /// JSON format version (1).
+    pub version: u32,
+    /// The scanned root as given.
+    pub root: String,
+    /// Services in name order.
+    pub services: Vec<ServiceSummary>,
+    /// Unsuppressed findings, sorted by file, line, rule.
+    pub findings: Vec<Finding>,
+    /// Findings suppressed inline (SARIF only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Finding>,
+    /// Rule errors, parse errors and other things that made the run incomplete.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counters.
+    pub stats: Stats,
+    /// Rules that ran (for SARIF's rule table).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleInfo>,
+}
+
+impl ScanReport {
+    /// True when a rule failed or an input could not be processed.
+    pub fn incomplete(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.kind == "rule-error" || d.kind == "config-error")
+    }
+}

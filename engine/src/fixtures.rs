@@ -1,0 +1,157 @@
+//! Rule fixtures: `rules test` runs every rule against the cases in `<rule-id>/<case>/` beside
+//! it. A case is a small tree; each line a finding must point at carries `expect: <rule-id>`
+//! (in a comment), or the case lists `path:line rule-id` lines in `expect.txt` (for formats
+//! without comments). A missing or an extra finding fails the case.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::finding::Diagnostic;
+use crate::scan::{scan, ScanOptions};
+
+/// Name of the expectation file for formats without comments.
+pub const EXPECT_FILE: &str = "expect.txt";
+
+/// The outcome of one fixture case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// Rule id.
+    pub rule: String,
+    /// Case folder.
+    pub case: PathBuf,
+    /// (file, line) the rule must report.
+    pub expected: BTreeSet<(String, usize)>,
+    /// (file, line) it reported.
+    pub actual: BTreeSet<(String, usize)>,
+    /// Rule errors and parse errors met.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A scan that could not run.
+    pub error: Option<String>,
+}
+
+impl CaseResult {
+    /// True when the rule reported exactly what the case expects and nothing failed.
+    pub fn passed(&self) -> bool {
+        self.error.is_none()
+            && self.expected == self.actual
+            && !self
+                .diagnostics
+                .iter()
+                .any(|d| d.kind == "rule-error" || d.kind == "config-error")
+    }
+
+    /// True when the case expects at least one finding.
+    pub fn is_positive(&self) -> bool {
+        !self.expected.is_empty()
+    }
+}
+
+/// Expectations of a case: markers in its files plus `expect.txt`.
+pub fn expectations(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
+    let marker = format!("expect: {rule}");
+    let mut out = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(case)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let rel = crate::walk::relative(case, entry.path());
+        if rel == EXPECT_FILE {
+            for line in text.lines() {
+                let mut parts = line.split_whitespace();
+                if let (Some(loc), Some(id)) = (parts.next(), parts.next()) {
+                    if id == rule {
+                        if let Some((file, n)) = loc.rsplit_once(':') {
+                            if let Ok(n) = n.parse() {
+                                out.insert((file.to_string(), n));
+                            }
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            if let Some(at) = line.find(&marker) {
+                let after = &line[at + marker.len()..];
+                if after.is_empty() || !after.starts_with(|c: char| c.is_alphanumeric() || c == '-')
+                {
+                    out.insert((rel.clone(), i + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Fixture cases under `dir` for each rule id: `dir/**/<id>/<case>/` up to three levels deep.
+pub fn find_cases(dir: &Path, rule_ids: &[String]) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .max_depth(3)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !rule_ids.contains(&name) {
+            continue;
+        }
+        if let Ok(rd) = std::fs::read_dir(entry.path()) {
+            let mut cases: Vec<PathBuf> = rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            cases.sort();
+            out.extend(cases.into_iter().map(|c| (name.clone(), c)));
+        }
+    }
+    out
+}
+
+/// Run one case: scan it with only `rule` (and the fact rules) enabled.
+pub fn run_case(rule: &str, case: &Path, rule_dirs: &[PathBuf]) -> CaseResult {
+    let config = case.join(crate::config::CONFIG_FILE_NAME);
+    let options = ScanOptions {
+        root: case.to_path_buf(),
+        rule_dirs: rule_dirs.to_vec(),
+        only_rules: vec![rule.to_string()],
+        config_path: config.is_file().then_some(config),
+        no_config: true,
+        ..Default::default()
+    };
+    let expected = expectations(case, rule);
+    match scan(&options) {
+        Ok(report) => CaseResult {
+            rule: rule.into(),
+            case: case.into(),
+            expected,
+            actual: report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .map(|f| (f.file.clone(), f.line))
+                .collect(),
+            diagnostics: report.diagnostics,
+            error: None,
+        },
+        Err(e) => CaseResult {
+            rule: rule.into(),
+            case: case.into(),
+            expected,
+            actual: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    }
+}

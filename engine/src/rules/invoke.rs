@@ -1,0 +1,200 @@
+//! Calling a rule hook and turning what it returns into findings and facts.
+
+use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
+
+use super::Rule;
+use crate::finding::{Diagnostic, Finding, Fix, Severity};
+
+/// A fact a rule reported (`fact(kind, #{...})`), before the engine files it under a service.
+#[derive(Debug, Clone)]
+pub struct RawFact {
+    /// Fact kind (`init`).
+    pub kind: String,
+    /// Service it belongs to, when the rule named one.
+    pub service: Option<String>,
+    /// File (defaults to the file the hook ran on).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// The whole map the rule returned (without the marker keys).
+    pub data: Map,
+}
+
+/// What one hook call produced.
+#[derive(Debug, Default)]
+pub struct HookOutput {
+    /// Findings (service filled from the item or the default).
+    pub findings: Vec<Finding>,
+    /// Facts.
+    pub facts: Vec<RawFact>,
+    /// The error, if the hook failed or returned something malformed.
+    pub error: Option<Diagnostic>,
+}
+
+/// Innermost (line, column) of a Rhai error, 0 when unknown.
+pub fn error_position(err: &EvalAltResult) -> (usize, usize) {
+    let mut current = err;
+    let mut best = err.position();
+    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
+    | EvalAltResult::ErrorInModule(_, inner, _) = current
+    {
+        if !inner.position().is_none() {
+            best = inner.position();
+        }
+        current = inner;
+    }
+    (best.line().unwrap_or(0), best.position().unwrap_or(0))
+}
+
+/// Call `hook` of `rule` with `args`. `default_file`/`default_service` fill in what the rule
+/// left out. Errors never escape: they come back in `HookOutput::error`.
+pub fn call_hook(
+    engine: &Engine,
+    rule: &Rule,
+    hook: &str,
+    args: impl rhai::FuncArgs,
+    default_file: &str,
+    default_service: Option<&str>,
+    subject: &str,
+) -> HookOutput {
+    let mut scope = Scope::new();
+    let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+    let result = engine.call_fn_with_options::<Dynamic>(options, &mut scope, &rule.ast, hook, args);
+    let mut out = HookOutput::default();
+    let value = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, column) = error_position(&e);
+            out.error = Some(Diagnostic {
+                kind: "rule-error".into(),
+                file: rule.origin.clone(),
+                line,
+                column,
+                message: format!(
+                    "rule `{}` failed in {hook} on {subject}: {}",
+                    rule.info.id,
+                    flatten_error(&e)
+                ),
+            });
+            return out;
+        }
+    };
+    let items: Vec<Dynamic> = if value.is_unit() {
+        Vec::new()
+    } else if value.is_array() {
+        value.into_array().unwrap_or_default()
+    } else {
+        vec![value]
+    };
+    for item in items {
+        if item.is_unit() {
+            continue;
+        }
+        let Some(map) = item.clone().try_cast::<Map>() else {
+            out.error = Some(bad_item(rule, hook, &format!("a {}", item.type_name())));
+            continue;
+        };
+        match map
+            .get(apm_doctor_stdlib::KIND_KEY)
+            .map(|v| v.to_string())
+            .as_deref()
+        {
+            Some("finding") => {
+                out.findings
+                    .push(to_finding(rule, &map, default_file, default_service))
+            }
+            Some("fact") => out.facts.push(to_fact(map, default_file, default_service)),
+            _ => {
+                out.error = Some(bad_item(
+                    rule,
+                    hook,
+                    "a map not built by finding() or fact()",
+                ))
+            }
+        }
+    }
+    out
+}
+
+fn flatten_error(err: &EvalAltResult) -> String {
+    match err {
+        EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
+            format!("in fn {name}: {}", flatten_error(inner))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn bad_item(rule: &Rule, hook: &str, what: &str) -> Diagnostic {
+    Diagnostic {
+        kind: "rule-error".into(),
+        file: rule.origin.clone(),
+        line: 0,
+        column: 0,
+        message: format!(
+            "rule `{}`: {hook} returned {what}; return finding(..), fact(..), an array of them, or ()",
+            rule.info.id
+        ),
+    }
+}
+
+fn get_string(map: &Map, key: &str) -> Option<String> {
+    map.get(key).filter(|v| !v.is_unit()).map(|v| v.to_string())
+}
+
+fn get_usize(map: &Map, key: &str) -> Option<usize> {
+    map.get(key)
+        .and_then(|v| v.as_int().ok())
+        .and_then(|i| usize::try_from(i).ok())
+}
+
+fn to_finding(
+    rule: &Rule,
+    map: &Map,
+    default_file: &str,
+    default_service: Option<&str>,
+) -> Finding {
+    let severity = get_string(map, "severity")
+        .and_then(|s| s.parse::<Severity>().ok())
+        .unwrap_or(rule.info.severity);
+    let fix = map
+        .get("fix")
+        .and_then(|f| f.clone().try_cast::<Map>())
+        .and_then(|f| {
+            Some(Fix {
+                description: get_string(&f, "description")?,
+                snippet: get_string(&f, "snippet"),
+            })
+        });
+    Finding {
+        rule: rule.info.id.clone(),
+        severity,
+        category: rule.info.category.clone(),
+        message: get_string(map, "message").unwrap_or_default(),
+        service: get_string(map, "service").or_else(|| default_service.map(str::to_string)),
+        file: get_string(map, "file").unwrap_or_else(|| default_file.to_string()),
+        line: get_usize(map, "line").unwrap_or(1).max(1),
+        column: get_usize(map, "column").unwrap_or(1).max(1),
+        fix,
+        suppressed: false,
+    }
+}
+
+fn to_fact(mut map: Map, default_file: &str, default_service: Option<&str>) -> RawFact {
+    map.remove(apm_doctor_stdlib::KIND_KEY);
+    let kind = map
+        .remove("fact")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let file = get_string(&map, "file").unwrap_or_else(|| default_file.to_string());
+    let line = get_usize(&map, "line").unwrap_or(1).max(1);
+    map.insert("file".into(), Dynamic::from(file.clone()));
+    map.insert("line".into(), Dynamic::from_int(line as i64));
+    RawFact {
+        kind,
+        service: get_string(&map, "service").or_else(|| default_service.map(str::to_string)),
+        file,
+        line,
+        data: map,
+    }
+}

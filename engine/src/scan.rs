@@ -1,0 +1,667 @@
+//! The scan pipeline: walk, parse configs, discover services, run rules in three phases
+//! (files, services, repository), then suppress, filter and summarise.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rhai::{Array, Dynamic, Engine, Map};
+
+use crate::config::{Config, ConfigError};
+use crate::facts::{self, ConfigKind};
+use crate::finding::{Diagnostic, Finding, InitInfo, ScanReport, ServiceSummary, Stats};
+use crate::language::Grammar;
+use crate::model::{ConfigFacts, Manifest, Workload};
+use crate::rules::{call_hook, LoadOptions, QueryIndex, RawFact, RuleSet, SandboxSpec};
+use crate::service::{self, ServiceModel};
+use crate::walk::{self, WalkEntry, WalkOptions};
+
+/// Bytes looked at to decide that a file is binary.
+const BINARY_SNIFF: usize = 8 * 1024;
+
+/// Progress callback: (files done, files total).
+pub type Progress = Arc<dyn Fn(usize, usize) + Send + Sync>;
+
+/// What to scan and how.
+#[derive(Clone, Default)]
+pub struct ScanOptions {
+    /// File or folder to scan.
+    pub root: PathBuf,
+    /// Extra exclude globs (`--exclude`).
+    pub exclude: Vec<String>,
+    /// Extra rule folders (`--rules`).
+    pub rule_dirs: Vec<PathBuf>,
+    /// Use this config file instead of discovering `apm-doctor.toml`.
+    pub config_path: Option<PathBuf>,
+    /// Do not look for `apm-doctor.toml` at all (fixtures, tests).
+    pub no_config: bool,
+    /// Override the file size limit.
+    pub max_file_size: Option<u64>,
+    /// Keep only services (and findings) of these language families.
+    pub languages: Vec<String>,
+    /// Keep only these services (by name).
+    pub services: Vec<String>,
+    /// Follow symbolic links.
+    pub follow_links: bool,
+    /// Ignore `.gitignore` files.
+    pub no_ignore: bool,
+    /// Run only these rule ids (plus fact rules).
+    pub only_rules: Vec<String>,
+    /// Do not load the built-in pack.
+    pub no_builtin: bool,
+    /// Findings of a previous JSON report to hide.
+    pub baseline: Vec<Finding>,
+    /// Rhai limits.
+    pub limits: crate::rules::Limits,
+    /// Progress reporting.
+    pub progress: Option<Progress>,
+}
+
+/// A scan that could not start (bad config, bad exclude pattern, missing root).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The root does not exist.
+    #[error("{0}: no such file or directory")]
+    MissingRoot(String),
+    /// `apm-doctor.toml` is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An exclude glob is invalid.
+    #[error(transparent)]
+    Pattern(#[from] walk::PatternError),
+    /// The rule engine could not start.
+    #[error("rule engine: {0}")]
+    Engine(String),
+}
+
+/// A config file read and parsed.
+struct ParsedConfig {
+    rel: String,
+    kind: ConfigKind,
+    facts: ConfigFacts,
+}
+
+/// Per-worker state: a Rhai engine and one parser per grammar.
+struct Worker {
+    engine: Engine,
+    parsers: BTreeMap<Grammar, tree_sitter::Parser>,
+}
+
+impl Worker {
+    fn parser(&mut self, grammar: Grammar) -> Option<&mut tree_sitter::Parser> {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.parsers.entry(grammar) {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&grammar.language()).ok()?;
+            e.insert(p);
+        }
+        self.parsers.get_mut(&grammar)
+    }
+}
+
+/// Result of looking at one file in phase 1.
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Finding>,
+    facts: Vec<RawFact>,
+    diagnostics: Vec<Diagnostic>,
+    parsed: bool,
+    skip: Option<&'static str>,
+}
+
+/// Load the configuration the options point at.
+pub fn load_config(options: &ScanOptions) -> Result<Config, ConfigError> {
+    match &options.config_path {
+        Some(p) => Config::load(p),
+        None if options.no_config => Ok(Config::default()),
+        None => Config::discover(&options.root),
+    }
+}
+
+/// Load rules as a scan would (for `rules list`).
+pub fn load_rules(
+    options: &ScanOptions,
+    config: &Config,
+) -> Result<(RuleSet, SandboxSpec), ScanError> {
+    let mut dirs = config.rule_dirs();
+    dirs.extend(options.rule_dirs.iter().cloned());
+    let spec = SandboxSpec::new(options.limits.clone(), dirs.clone()).map_err(ScanError::Engine)?;
+    let set = RuleSet::load(
+        &LoadOptions {
+            dirs,
+            no_builtin: options.no_builtin,
+            disable: config.rules.disable.clone(),
+            severity: config.rules.severity.clone(),
+            only: options.only_rules.clone(),
+        },
+        &spec,
+    );
+    Ok((set, spec))
+}
+
+fn read_text(entry: &WalkEntry, max: u64) -> Result<String, &'static str> {
+    if entry.size > max {
+        return Err("too-large");
+    }
+    let bytes = std::fs::read(&entry.abs).map_err(|_| "unreadable")?;
+    if bytes.len() as u64 > max {
+        return Err("too-large");
+    }
+    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+        return Err("binary");
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// Scan a tree.
+pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
+    let started = Instant::now();
+    let root = options.root.clone();
+    if !root.exists() {
+        return Err(ScanError::MissingRoot(root.display().to_string()));
+    }
+    let config = load_config(options)?;
+    let (rules, spec) = load_rules(options, &config)?;
+    let (queries, query_errors) = QueryIndex::build(&rules.rules);
+
+    let mut exclude = config.paths.exclude.clone();
+    exclude.extend(options.exclude.iter().cloned());
+    let walked = walk::walk(
+        &root,
+        &WalkOptions {
+            exclude,
+            follow_links: options.follow_links,
+            no_ignore: options.no_ignore,
+        },
+    )?;
+    let max = options
+        .max_file_size
+        .unwrap_or_else(|| config.max_file_size());
+
+    let mut diagnostics = rules.errors.clone();
+    diagnostics.extend(query_errors);
+    diagnostics.extend(walked.diagnostics);
+    let mut stats = Stats {
+        files: walked.files.len(),
+        rules: rules
+            .rules
+            .iter()
+            .filter(|r| r.info.category != "facts")
+            .count(),
+        ..Default::default()
+    };
+    let skip = |reason: &str, stats: &mut Stats| {
+        stats.skipped += 1;
+        *stats.skipped_by.entry(reason.to_string()).or_default() += 1;
+    };
+
+    // Split the walk into config files and source files.
+    let mut config_entries = Vec::new();
+    let mut source_entries = Vec::new();
+    for e in &walked.files {
+        if let Some(kind) = facts::classify(&e.rel) {
+            config_entries.push((e, kind));
+        } else if let Some(g) = Grammar::from_path(&e.rel) {
+            source_entries.push((e, g));
+        }
+    }
+
+    // Config files, in parallel.
+    let parsed: Vec<Result<ParsedConfig, (String, &'static str, Option<Diagnostic>)>> =
+        config_entries
+            .par_iter()
+            .map(|(e, kind)| {
+                let text = read_text(e, max).map_err(|r| (e.rel.clone(), r, None))?;
+                match facts::parse(*kind, &e.rel, &text) {
+                    Ok(facts) => Ok(ParsedConfig {
+                        rel: e.rel.clone(),
+                        kind: *kind,
+                        facts,
+                    }),
+                    Err(err) => Err((
+                        e.rel.clone(),
+                        "parse-error",
+                        Some(Diagnostic {
+                            kind: "parse-error".into(),
+                            file: err.file.clone(),
+                            line: err.line,
+                            column: err.column,
+                            message: err.message.clone(),
+                        }),
+                    )),
+                }
+            })
+            .collect();
+    let mut configs = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(c) => configs.push(c),
+            Err((_, reason, diag)) => {
+                skip(reason, &mut stats);
+                diagnostics.extend(diag);
+            }
+        }
+    }
+
+    let mut manifests: Vec<Manifest> = Vec::new();
+    let mut workloads: Vec<Workload> = Vec::new();
+    for c in &configs {
+        manifests.extend(c.facts.manifest.clone());
+        workloads.extend(c.facts.workloads.iter().cloned());
+    }
+    let source_families: BTreeMap<String, String> = source_entries
+        .iter()
+        .map(|(e, g)| (e.rel.clone(), g.family().to_string()))
+        .collect();
+    let root_name = root_display_name(&root);
+    let mut model = service::discover(
+        manifests,
+        workloads,
+        &rules.packages,
+        &root_name,
+        &source_families,
+    );
+
+    // Phase 1: source files and config files, in parallel, one engine per worker.
+    let total = source_entries.len();
+    let done = AtomicUsize::new(0);
+    let file_results: Vec<FileResult> = source_entries
+        .par_iter()
+        .map_init(
+            || Worker {
+                engine: spec.engine(),
+                parsers: BTreeMap::new(),
+            },
+            |worker, (entry, grammar)| {
+                let r = scan_source(worker, &rules, &queries, &model, entry, *grammar, max);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(p) = &options.progress {
+                    if n % 64 == 0 || n == total {
+                        p(n, total);
+                    }
+                }
+                r
+            },
+        )
+        .collect();
+    let config_results: Vec<FileResult> = configs
+        .par_iter()
+        .map_init(
+            || spec.engine(),
+            |engine, c| run_on_config(engine, &rules, &model, c),
+        )
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut raw_facts = Vec::new();
+    for r in file_results.into_iter().chain(config_results) {
+        findings.extend(r.findings);
+        raw_facts.extend(r.facts);
+        diagnostics.extend(r.diagnostics);
+        if r.parsed {
+            stats.parsed += 1;
+        }
+        if let Some(reason) = r.skip {
+            skip(reason, &mut stats);
+        }
+    }
+    file_facts(&mut model, raw_facts);
+
+    // Phase 2: services.
+    let service_maps: Vec<Dynamic> = model
+        .services
+        .iter()
+        .map(|s| rhai::serde::to_dynamic(s).unwrap_or(Dynamic::UNIT))
+        .collect();
+    let service_results: Vec<(Vec<Finding>, Vec<Diagnostic>)> = model
+        .services
+        .par_iter()
+        .zip(service_maps.par_iter())
+        .map_init(
+            || spec.engine(),
+            |engine, (svc, map)| {
+                let mut found = Vec::new();
+                let mut errors = Vec::new();
+                let anchor = svc
+                    .manifests
+                    .first()
+                    .map(|m| m.file.clone())
+                    .unwrap_or_else(|| svc.root.clone());
+                for rule in rules.rules.iter().filter(|r| r.hooks.on_service) {
+                    if !rule.languages.is_empty()
+                        && !svc
+                            .language
+                            .as_ref()
+                            .is_some_and(|l| rule.languages.contains(l))
+                    {
+                        continue;
+                    }
+                    let r = call_hook(
+                        engine,
+                        rule,
+                        "on_service",
+                        (map.clone(),),
+                        &anchor,
+                        Some(&svc.name),
+                        &format!("service `{}`", svc.name),
+                    );
+                    found.extend(r.findings);
+                    errors.extend(r.error);
+                }
+                (found, errors)
+            },
+        )
+        .collect();
+    for (found, errors) in service_results {
+        findings.extend(found);
+        diagnostics.extend(errors);
+    }
+
+    // Phase 3: the whole repository.
+    let repo_rules: Vec<_> = rules.rules.iter().filter(|r| r.hooks.on_repo).collect();
+    if !repo_rules.is_empty() {
+        let engine = spec.engine();
+        let mut repo = Map::new();
+        repo.insert("services".into(), Dynamic::from_array(service_maps.clone()));
+        let unattached: Array = model
+            .unattached
+            .iter()
+            .map(|w| rhai::serde::to_dynamic(w).unwrap_or(Dynamic::UNIT))
+            .collect();
+        repo.insert("unattached".into(), Dynamic::from_array(unattached));
+        let repo = Dynamic::from_map(repo);
+        for rule in repo_rules {
+            let r = call_hook(
+                &engine,
+                rule,
+                "on_repo",
+                (repo.clone(),),
+                ".",
+                None,
+                "the repository",
+            );
+            findings.extend(r.findings);
+            diagnostics.extend(r.error);
+        }
+    }
+
+    // Filters.
+    let keep_service = |name: &str, language: Option<&str>| -> bool {
+        (options.services.is_empty() || options.services.iter().any(|s| s == name))
+            && (options.languages.is_empty()
+                || language.is_some_and(|l| options.languages.iter().any(|x| x == l)))
+    };
+    let kept: BTreeSet<String> = model
+        .services
+        .iter()
+        .filter(|s| keep_service(&s.name, s.language.as_deref()))
+        .map(|s| s.name.clone())
+        .collect();
+    let filtering = !options.services.is_empty() || !options.languages.is_empty();
+    findings.retain(|f| match &f.service {
+        Some(s) => kept.contains(s),
+        None => !filtering,
+    });
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule, &b.message))
+    });
+    findings.dedup();
+
+    crate::suppress::apply_inline(&root, &mut findings);
+    let (suppressed, findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.suppressed);
+    let (findings, _hidden) = crate::suppress::apply_baseline(findings, &options.baseline);
+
+    diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    diagnostics.dedup();
+    stats.duration_ms = started.elapsed().as_millis() as u64;
+
+    let services = model
+        .services
+        .iter()
+        .filter(|s| kept.contains(&s.name))
+        .map(|s| ServiceSummary {
+            name: s.name.clone(),
+            root: s.root.clone(),
+            language: s.language.clone(),
+            frameworks: s.frameworks.iter().map(|f| f.name.clone()).collect(),
+            tracer: s.tracer.clone(),
+            init: s.init.clone(),
+            config: s.config.clone(),
+        })
+        .collect();
+    Ok(ScanReport {
+        version: 1,
+        root: root.display().to_string(),
+        services,
+        findings,
+        suppressed,
+        diagnostics,
+        stats,
+        rules: rules.infos(),
+    })
+}
+
+fn root_display_name(root: &Path) -> String {
+    root.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| "root".to_string())
+}
+
+/// Phase 1 for one source file: prefilter, parse once, run the combined query, call rules.
+fn scan_source(
+    worker: &mut Worker,
+    rules: &RuleSet,
+    queries: &QueryIndex,
+    model: &ServiceModel,
+    entry: &WalkEntry,
+    grammar: Grammar,
+    max: u64,
+) -> FileResult {
+    let mut result = FileResult::default();
+    if !queries.has_grammar(grammar) {
+        result.skip = Some("no-rule");
+        return result;
+    }
+    let text = match read_text(entry, max) {
+        Ok(t) => t,
+        Err(reason) => {
+            result.skip = Some(reason);
+            if reason == "unreadable" {
+                result.diagnostics.push(Diagnostic {
+                    kind: "io-error".into(),
+                    file: entry.rel.clone(),
+                    line: 0,
+                    column: 0,
+                    message: "cannot read file".into(),
+                });
+            }
+            return result;
+        }
+    };
+    let active = queries.active_rules(grammar, text.as_bytes());
+    if active.is_empty() {
+        result.skip = Some("no-keyword");
+        return result;
+    }
+    let Some(parser) = worker.parser(grammar) else {
+        result.skip = Some("no-grammar");
+        return result;
+    };
+    let Some(tree) = parser.parse(&text, None) else {
+        result.skip = Some("parse-error");
+        return result;
+    };
+    result.parsed = true;
+    if tree.root_node().has_error() {
+        if let Some((line, column)) = first_error(tree.root_node()) {
+            result.diagnostics.push(Diagnostic {
+                kind: "parse-error".into(),
+                file: entry.rel.clone(),
+                line,
+                column,
+                message: format!("{grammar} syntax error; rules ran on the parts that parse"),
+            });
+        }
+    }
+    let matches = queries.run(grammar, &tree, &text, &active);
+    drop(tree);
+    let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
+    let service_name = owner.map(|s| s.name.as_str());
+    for (ri, captures) in matches {
+        let rule = &rules.rules[ri];
+        let mut file = Map::new();
+        file.insert("path".into(), Dynamic::from(entry.rel.clone()));
+        file.insert("language".into(), Dynamic::from(grammar.name().to_string()));
+        file.insert("family".into(), Dynamic::from(grammar.family().to_string()));
+        file.insert(
+            "service".into(),
+            service_name.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string())),
+        );
+        file.insert(
+            "service_language".into(),
+            owner
+                .and_then(|s| s.language.clone())
+                .map_or(Dynamic::UNIT, Dynamic::from),
+        );
+        let out = call_hook(
+            &worker.engine,
+            rule,
+            "on_file",
+            (Dynamic::from_map(file), Dynamic::from_map(captures)),
+            &entry.rel,
+            service_name,
+            &entry.rel,
+        );
+        result.findings.extend(out.findings);
+        result.facts.extend(out.facts);
+        result.diagnostics.extend(out.error);
+    }
+    result
+}
+
+fn first_error(node: tree_sitter::Node) -> Option<(usize, usize)> {
+    if node.is_error() || node.is_missing() {
+        let p = node.start_position();
+        return Some((p.row + 1, p.column + 1));
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child.has_error() {
+            if let Some(found) = first_error(child) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Phase 1 for one config file: call every `on_config` hook.
+fn run_on_config(
+    engine: &Engine,
+    rules: &RuleSet,
+    model: &ServiceModel,
+    c: &ParsedConfig,
+) -> FileResult {
+    let mut result = FileResult::default();
+    let owner = model
+        .owner_of_file(&c.rel)
+        .map(|i| model.services[i].name.clone());
+    let workload_owner = |w: &Workload| -> Option<String> {
+        model
+            .services
+            .iter()
+            .find(|s| {
+                s.workloads
+                    .iter()
+                    .any(|x| x.file == w.file && x.line == w.line && x.name == w.name)
+            })
+            .map(|s| s.name.clone())
+    };
+    let hooks: Vec<_> = rules.rules.iter().filter(|r| r.hooks.on_config).collect();
+    if hooks.is_empty() {
+        return result;
+    }
+    let mut cfg = Map::new();
+    cfg.insert("path".into(), Dynamic::from(c.rel.clone()));
+    cfg.insert("kind".into(), Dynamic::from(format!("{:?}", c.kind)));
+    cfg.insert(
+        "manifest".into(),
+        c.facts.manifest.as_ref().map_or(Dynamic::UNIT, |m| {
+            rhai::serde::to_dynamic(m).unwrap_or(Dynamic::UNIT)
+        }),
+    );
+    let workloads: Array = c
+        .facts
+        .workloads
+        .iter()
+        .map(|w| {
+            let mut d = rhai::serde::to_dynamic(w).unwrap_or(Dynamic::UNIT);
+            if let Some(mut m) = d.write_lock::<Map>() {
+                m.insert(
+                    "service".into(),
+                    workload_owner(w).map_or(Dynamic::UNIT, Dynamic::from),
+                );
+            }
+            d
+        })
+        .collect();
+    cfg.insert("workloads".into(), Dynamic::from_array(workloads));
+    cfg.insert(
+        "service".into(),
+        owner.clone().map_or(Dynamic::UNIT, Dynamic::from),
+    );
+    let cfg = Dynamic::from_map(cfg);
+    for rule in hooks {
+        let out = call_hook(
+            engine,
+            rule,
+            "on_config",
+            (cfg.clone(),),
+            &c.rel,
+            owner.as_deref(),
+            &c.rel,
+        );
+        result.findings.extend(out.findings);
+        result.facts.extend(out.facts);
+        result.diagnostics.extend(out.error);
+    }
+    result
+}
+
+/// File facts under their services and derive each service's `init`.
+fn file_facts(model: &mut ServiceModel, mut facts: Vec<RawFact>) {
+    facts.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    for fact in facts {
+        let index = fact
+            .service
+            .as_deref()
+            .and_then(|n| model.services.iter().position(|s| s.name == n))
+            .or_else(|| model.owner_of_file(&fact.file));
+        let Some(i) = index else {
+            continue;
+        };
+        let svc = &mut model.services[i];
+        if fact.kind == "init" && svc.init.is_none() {
+            let method = fact
+                .data
+                .get("method")
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            svc.init = Some(InitInfo {
+                method,
+                file: fact.file.clone(),
+                line: fact.line,
+            });
+        }
+        svc.facts
+            .entry(fact.kind.clone())
+            .or_default()
+            .push(Dynamic::from_map(fact.data));
+    }
+}

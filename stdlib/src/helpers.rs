@@ -1,0 +1,159 @@
+//! Finding/fact constructors and small string helpers.
+
+use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
+
+use crate::{dynamic_str, string_of, KIND_KEY};
+
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+fn runtime_error(message: String) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(
+        Dynamic::from(message),
+        Position::NONE,
+    ))
+}
+
+fn finding_from(message: &str, at: &Map) -> RhaiResult<Map> {
+    let file = string_of(at, "file").ok_or_else(|| {
+        runtime_error(format!(
+            "finding(\"{message}\", ..): the location has no `file`"
+        ))
+    })?;
+    let line = at.get("line").and_then(|v| v.as_int().ok()).unwrap_or(1);
+    let column = at.get("column").and_then(|v| v.as_int().ok()).unwrap_or(1);
+    let mut out = Map::new();
+    out.insert(KIND_KEY.into(), dynamic_str("finding"));
+    out.insert("message".into(), dynamic_str(message));
+    out.insert("file".into(), Dynamic::from(file));
+    out.insert("line".into(), Dynamic::from_int(line.max(1)));
+    out.insert("column".into(), Dynamic::from_int(column.max(1)));
+    for key in ["service", "severity", "fix"] {
+        if let Some(v) = at.get(key) {
+            if !v.is_unit() && key != "service" {
+                out.insert(key.into(), v.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn fix_map(description: &str, snippet: Option<&str>) -> Map {
+    let mut fix = Map::new();
+    fix.insert("description".into(), dynamic_str(description));
+    if let Some(s) = snippet {
+        fix.insert("snippet".into(), dynamic_str(s));
+    }
+    fix
+}
+
+/// Shell-style glob match: `*` (no `/`), `**` (anything), `?`, `[...]`.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher().is_match(text))
+        .unwrap_or(false)
+}
+
+/// Split a container image reference into (name, tag); the tag is `latest` when absent and
+/// digests are dropped.
+pub fn split_image(image: &str) -> (String, String) {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last_slash = without_digest.rfind('/').map_or(0, |p| p + 1);
+    match without_digest[last_slash..].rfind(':') {
+        Some(colon) => {
+            let at = last_slash + colon;
+            (
+                without_digest[..at].to_string(),
+                without_digest[at + 1..].to_string(),
+            )
+        }
+        None => (without_digest.to_string(), "latest".to_string()),
+    }
+}
+
+pub(crate) fn register(engine: &mut Engine) {
+    engine.register_fn(
+        "finding",
+        |message: ImmutableString, at: Map| -> RhaiResult<Map> { finding_from(&message, &at) },
+    );
+    engine.register_fn("finding", |spec: Map| -> RhaiResult<Map> {
+        let message = string_of(&spec, "message")
+            .ok_or_else(|| runtime_error("finding(#{..}): missing `message`".into()))?;
+        let mut out = finding_from(&message, &spec)?;
+        if let Some(service) = spec.get("service") {
+            if !service.is_unit() {
+                out.insert("service".into(), service.clone());
+            }
+        }
+        Ok(out)
+    });
+    engine.register_fn(
+        "with_fix",
+        |mut finding: Map, description: ImmutableString| -> Map {
+            finding.insert("fix".into(), Dynamic::from_map(fix_map(&description, None)));
+            finding
+        },
+    );
+    engine.register_fn(
+        "with_fix",
+        |mut finding: Map, description: ImmutableString, snippet: ImmutableString| -> Map {
+            finding.insert(
+                "fix".into(),
+                Dynamic::from_map(fix_map(&description, Some(&snippet))),
+            );
+            finding
+        },
+    );
+    engine.register_fn("fact", |kind: ImmutableString, data: Map| -> Map {
+        let mut out = data;
+        out.insert(KIND_KEY.into(), dynamic_str("fact"));
+        out.insert("fact".into(), Dynamic::from(kind));
+        out
+    });
+    engine.register_fn(
+        "glob_match",
+        |pattern: ImmutableString, text: ImmutableString| glob_match(&pattern, &text),
+    );
+    engine.register_fn("image_name", |image: ImmutableString| {
+        ImmutableString::from(split_image(&image).0)
+    });
+    engine.register_fn("image_tag", |image: ImmutableString| {
+        ImmutableString::from(split_image(&image).1)
+    });
+    engine.register_fn("is_truthy", |v: ImmutableString| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        )
+    });
+    engine.register_fn("is_truthy", |_: ()| false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("payment.*", "payment.charge"));
+        assert!(!glob_match("payment.*", "refund.charge"));
+        assert!(glob_match("**/prod/**", "deploy/prod/api.yaml"));
+    }
+
+    #[test]
+    fn images() {
+        assert_eq!(
+            split_image("gcr.io/datadoghq/agent:7.27.0"),
+            ("gcr.io/datadoghq/agent".into(), "7.27.0".into())
+        );
+        assert_eq!(
+            split_image("localhost:5000/datadog/agent"),
+            ("localhost:5000/datadog/agent".into(), "latest".into())
+        );
+        assert_eq!(
+            split_image("datadog/agent:7@sha256:abc"),
+            ("datadog/agent".into(), "7".into())
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! The API that apm-doctor rule scripts see.
+//!
+//! [`register`] installs native functions into a Rhai engine; [`HELPER_MODULES`] are shared
+//! `.rhai` helpers made available to every rule as global functions. Rules see facts (maps and
+//! arrays built by the engine), never the file system or the network.
+//!
+//! | function | returns |
+//! |---|---|
+//! | `finding(message, at)` | a finding at `at.file`/`at.line` (`at` is any fact with a location) |
+//! | `finding(map)` | a finding from `#{message, file, line, column?, service?, severity?, fix?}` |
+//! | `with_fix(finding, description)` / `with_fix(finding, description, snippet)` | the finding with a fix |
+//! | `fact(kind, map)` | a fact the engine files under the service's `facts[kind]` |
+//! | `version_cmp(a, b)` | -1, 0 or 1 comparing the lowest versions named by two constraints |
+//! | `version_lt(a, b)` | `version_cmp(a, b) < 0` (false when either has no version) |
+//! | `version_major(v)` | the major number of a version or constraint, or -1 |
+//! | `version_of(constraint)` | the version a constraint names (`~> 2.3` gives `2.3`), or `""` |
+//! | `glob_match(pattern, text)` | shell-style glob match (`*`, `?`, `[...]`, `**`) |
+//! | `image_tag(image)` / `image_name(image)` | tag and name parts of a container image reference |
+//! | `is_truthy(value)` | `true`/`1`/`yes`/`on`, case-insensitive |
+
+mod helpers;
+mod version;
+
+use rhai::{Dynamic, Engine, ImmutableString, Map, Module, AST};
+
+pub use helpers::{glob_match, split_image};
+pub use version::{compare_versions, extract_version};
+
+/// Shared `.rhai` helper modules: (name, source). Their functions are callable from every rule.
+pub const HELPER_MODULES: &[(&str, &str)] = &[
+    ("services", include_str!("../rhai/services.rhai")),
+    ("env", include_str!("../rhai/env.rhai")),
+];
+
+/// Register the native stdlib functions into `engine`.
+pub fn register(engine: &mut Engine) {
+    helpers::register(engine);
+    version::register(engine);
+}
+
+/// Compile the shared helper modules into one module whose functions every rule can call.
+/// Fails only when a built-in helper does not compile, which the test suite rules out.
+pub fn helper_module(engine: &Engine) -> Result<Module, String> {
+    let mut merged = Module::new();
+    for (name, source) in HELPER_MODULES {
+        let ast: AST = engine
+            .compile(source)
+            .map_err(|e| format!("stdlib/rhai/{name}.rhai: {e}"))?;
+        let module = Module::eval_ast_as_new(rhai::Scope::new(), &ast, engine)
+            .map_err(|e| format!("stdlib/rhai/{name}.rhai: {e}"))?;
+        merged.combine_flatten(module);
+    }
+    Ok(merged)
+}
+
+/// Marker key the engine reads to tell findings from facts in what a rule returns.
+pub const KIND_KEY: &str = "_kind";
+
+fn string_of(map: &Map, key: &str) -> Option<ImmutableString> {
+    map.get(key)
+        .and_then(|v| v.clone().into_immutable_string().ok())
+}
+
+fn dynamic_str(s: &str) -> Dynamic {
+    Dynamic::from(ImmutableString::from(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        let mut e = Engine::new();
+        register(&mut e);
+        let m = helper_module(&e).unwrap();
+        e.register_global_module(m.into());
+        e
+    }
+
+    #[test]
+    fn finding_takes_location_from_a_fact() {
+        let e = engine();
+        let f: Map = e
+            .eval(
+                r#"finding("no tracer", #{file: "svc/requirements.txt", line: 3, name: "flask"})"#,
+            )
+            .unwrap();
+        assert_eq!(f["message"].to_string(), "no tracer");
+        assert_eq!(f["file"].to_string(), "svc/requirements.txt");
+        assert_eq!(f["line"].as_int().unwrap(), 3);
+        assert_eq!(f[KIND_KEY].to_string(), "finding");
+    }
+
+    #[test]
+    fn facts_and_fixes() {
+        let e = engine();
+        let f: Map = e
+            .eval(r#"fact("init", #{method: "ddtrace-run", line: 1})"#)
+            .unwrap();
+        assert_eq!(f[KIND_KEY].to_string(), "fact");
+        assert_eq!(f["fact"].to_string(), "init");
+        let f: Map = e
+            .eval(
+                r#"with_fix(finding("m", #{file: "a", line: 1}), "add it", "import ddtrace.auto")"#,
+            )
+            .unwrap();
+        let fix = f["fix"].clone().cast::<Map>();
+        assert_eq!(fix["snippet"].to_string(), "import ddtrace.auto");
+    }
+
+    #[test]
+    fn finding_requires_a_location() {
+        let e = engine();
+        let err = e
+            .eval::<Map>(r#"finding("m", #{name: "x"})"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("file"), "{err}");
+    }
+
+    #[test]
+    fn helper_modules_are_global() {
+        let e = engine();
+        let v: bool = e
+            .eval(r#"is_production(#{env: [#{key: "DD_ENV", value: "production"}], namespace: (), file: "k8s/x.yaml"})"#)
+            .unwrap();
+        assert!(v);
+        let v: bool = e
+            .eval(r#"is_production(#{env: [#{key: "DD_ENV", value: "staging"}], namespace: (), file: "k8s/x.yaml"})"#)
+            .unwrap();
+        assert!(!v);
+    }
+}
