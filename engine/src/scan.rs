@@ -84,6 +84,13 @@ struct ParsedConfig {
     facts: ConfigFacts,
 }
 
+/// What reading one config file gave.
+enum ConfigOutcome {
+    Parsed(ParsedConfig),
+    Skipped(&'static str),
+    Failed(Box<Diagnostic>),
+}
+
 /// Per-worker state: a Rhai engine and one parser per grammar.
 struct Worker {
     engine: Engine,
@@ -210,38 +217,34 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     }
 
     // Config files, in parallel.
-    let parsed: Vec<Result<ParsedConfig, (String, &'static str, Option<Diagnostic>)>> =
-        config_entries
-            .par_iter()
-            .map(|(e, kind)| {
-                let text = read_text(e, max).map_err(|r| (e.rel.clone(), r, None))?;
-                match facts::parse(*kind, &e.rel, &text) {
-                    Ok(facts) => Ok(ParsedConfig {
-                        rel: e.rel.clone(),
-                        kind: *kind,
-                        facts,
-                    }),
-                    Err(err) => Err((
-                        e.rel.clone(),
-                        "parse-error",
-                        Some(Diagnostic {
-                            kind: "parse-error".into(),
-                            file: err.file.clone(),
-                            line: err.line,
-                            column: err.column,
-                            message: err.message.clone(),
-                        }),
-                    )),
-                }
-            })
-            .collect();
+    let parsed: Vec<ConfigOutcome> = config_entries
+        .par_iter()
+        .map(|(e, kind)| match read_text(e, max) {
+            Err(reason) => ConfigOutcome::Skipped(reason),
+            Ok(text) => match facts::parse(*kind, &e.rel, &text) {
+                Ok(facts) => ConfigOutcome::Parsed(ParsedConfig {
+                    rel: e.rel.clone(),
+                    kind: *kind,
+                    facts,
+                }),
+                Err(err) => ConfigOutcome::Failed(Box::new(Diagnostic {
+                    kind: "parse-error".into(),
+                    file: err.file.clone(),
+                    line: err.line,
+                    column: err.column,
+                    message: err.message.clone(),
+                })),
+            },
+        })
+        .collect();
     let mut configs = Vec::new();
     for p in parsed {
         match p {
-            Ok(c) => configs.push(c),
-            Err((_, reason, diag)) => {
-                skip(reason, &mut stats);
-                diagnostics.extend(diag);
+            ConfigOutcome::Parsed(c) => configs.push(c),
+            ConfigOutcome::Skipped(reason) => skip(reason, &mut stats),
+            ConfigOutcome::Failed(diag) => {
+                skip("parse-error", &mut stats);
+                diagnostics.push(*diag);
             }
         }
     }
@@ -279,7 +282,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
                 let r = scan_source(worker, &rules, &queries, &model, entry, *grammar, max);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = &options.progress {
-                    if n % 64 == 0 || n == total {
+                    if n.is_multiple_of(64) || n == total {
                         p(n, total);
                     }
                 }

@@ -117,7 +117,7 @@ fn named_arg(args: &str, key: &str) -> Option<String> {
         let before_ok = search[..i]
             .chars()
             .next_back()
-            .map_or(true, |c| !(c.is_ascii_alphanumeric() || c == '_'));
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
         let after = search[i + key.len()..].trim_start();
         if before_ok {
             if let Some(value) = after.strip_prefix([':', '=']) {

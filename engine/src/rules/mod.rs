@@ -256,6 +256,11 @@ impl RuleSet {
     }
 }
 
+/// Folder of the built-in rule pack's sources (fixtures live there).
+pub fn builtin_source_dir() -> &'static str {
+    apm_doctor_rules::SOURCE_DIR
+}
+
 /// Compile one script and read its metadata.
 pub fn compile_rule(engine: &rhai::Engine, source: &RuleSource) -> Result<Rule, Diagnostic> {
     let mut ast = engine.compile(&source.text).map_err(|e| {
@@ -316,7 +321,7 @@ fn meta_str(meta: &Map, key: &str) -> Option<String> {
 }
 
 fn meta_strings(value: &Dynamic) -> Result<Vec<String>, String> {
-    if let Some(s) = value.clone().into_string().ok() {
+    if let Ok(s) = value.clone().into_string() {
         return Ok(vec![s]);
     }
     let arr = value
@@ -503,9 +508,4 @@ mod tests {
             .unwrap();
         assert_eq!(ust.info.severity, Severity::Error);
     }
-}
-
-/// Folder of the built-in rule pack's sources (fixtures live there).
-pub fn builtin_source_dir() -> &'static str {
-    apm_doctor_rules::SOURCE_DIR
 }
