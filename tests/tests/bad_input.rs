@@ -283,3 +283,31 @@ fn missing_root_and_bad_config_are_errors() {
     .to_string();
     assert!(err.contains("apm-doctor.toml:2:"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn unreadable_directories_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    untraced_flask(dir.path());
+    write(dir.path(), "secret/requirements.txt", "flask==3.0.0\n");
+    let locked = dir.path().join("secret");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read_dir(&locked).is_ok() {
+        // Running as root: permissions do not apply, so there is nothing unreadable to test.
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: permissions are not enforced for this user");
+        return;
+    }
+    let report = run(dir.path());
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == "io-error" && d.file.contains("secret")),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(has_tracer_missing(&report));
+}
