@@ -25,6 +25,9 @@ pub(crate) fn parse_gemfile(file: &str, text: &str) -> Manifest {
             .map(String::as_str)
             .filter(|v| looks_like_version(v))
             .collect();
+        if rest.contains("datadog/auto_instrument") {
+            m.commands.push(super::located(content, file, i + 1)); // `require:` loads the tracer
+        }
         m.dependencies.push(Dependency {
             name: name.clone(),
             version: (!versions.is_empty()).then(|| versions.join(", ")),

@@ -1,0 +1,8 @@
+module github.com/acme/shipping
+
+go 1.23
+
+require (
+	github.com/DataDog/dd-trace-go/contrib/net/http/v2 v2.0.0 // expect: tracer-not-initialized
+	github.com/DataDog/dd-trace-go/v2 v2.0.0
+)
