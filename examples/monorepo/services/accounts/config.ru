@@ -1,0 +1,6 @@
+# frozen_string_literal: true
+
+require_relative 'config/datadog'
+require_relative 'app'
+
+run AccountsApp
