@@ -30,6 +30,7 @@ pub use version::{compare_versions, extract_version};
 pub const HELPER_MODULES: &[(&str, &str)] = &[
     ("services", include_str!("../rhai/services.rhai")),
     ("env", include_str!("../rhai/env.rhai")),
+    ("text", include_str!("../rhai/text.rhai")),
 ];
 
 /// Register the native stdlib functions into `engine`.
@@ -116,6 +117,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("file"), "{err}");
+    }
+
+    #[test]
+    fn join_strings_has_no_leading_separator() {
+        let e = engine();
+        let v: String = e
+            .eval(r#"join_strings(["DD_SERVICE", "DD_ENV", "DD_VERSION"], ", ")"#)
+            .unwrap();
+        assert_eq!(v, "DD_SERVICE, DD_ENV, DD_VERSION");
+        let v: String = e.eval(r#"join_strings([], ", ")"#).unwrap();
+        assert_eq!(v, "");
     }
 
     #[test]
