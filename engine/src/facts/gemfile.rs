@@ -25,7 +25,7 @@ pub(crate) fn parse_gemfile(file: &str, text: &str) -> Manifest {
             .map(String::as_str)
             .filter(|v| looks_like_version(v))
             .collect();
-        if rest.contains("datadog/auto_instrument") {
+        if rest.contains("/auto_instrument") {
             m.commands.push(super::located(content, file, i + 1)); // `require:` loads the tracer
         }
         m.dependencies.push(Dependency {
