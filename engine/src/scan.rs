@@ -512,7 +512,7 @@ fn scan_source(
             });
         }
     }
-    let matches = queries.run(grammar, &tree, &text, &active);
+    let matches = queries.run(grammar, &tree, &text, &entry.rel, &active);
     drop(tree);
     let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
     let service_name = owner.map(|s| s.name.as_str());

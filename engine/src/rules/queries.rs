@@ -190,7 +190,16 @@ impl QueryIndex {
     }
 
     /// Run the grammar's combined query once over `tree` and group captures per active rule.
-    pub fn run(&self, grammar: Grammar, tree: &Tree, text: &str, active: &[usize]) -> FileMatches {
+    /// Every capture map carries `file` (the path given), so `finding(msg, capture)` works.
+    pub fn run(
+        &self,
+        grammar: Grammar,
+        tree: &Tree,
+        text: &str,
+        path: &str,
+        active: &[usize],
+    ) -> FileMatches {
+        let path = Dynamic::from(ImmutableString::from(path));
         let Some(g) = self.grammars.get(&grammar) else {
             return Vec::new();
         };
@@ -219,7 +228,8 @@ impl QueryIndex {
                 if captures.contains_key(*name) {
                     continue;
                 }
-                let node_map = node_to_map(c.node, text);
+                let mut node_map = node_to_map(c.node, text);
+                node_map.insert("file".into(), path.clone());
                 if first_line.is_none() {
                     first_line = Some(c.node.start_position().row + 1);
                 }
