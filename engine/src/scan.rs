@@ -172,7 +172,6 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     }
     let config = load_config(options)?;
     let (rules, spec) = load_rules(options, &config)?;
-    let (queries, query_errors) = QueryIndex::build(&rules.rules);
 
     let mut exclude = config.paths.exclude.clone();
     exclude.extend(options.exclude.iter().cloned());
@@ -188,6 +187,12 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
         .max_file_size
         .unwrap_or_else(|| config.max_file_size());
 
+    let grammars: BTreeSet<Grammar> = walked
+        .files
+        .iter()
+        .filter_map(|e| Grammar::from_path(&e.rel))
+        .collect();
+    let (queries, query_errors) = QueryIndex::build(&rules.rules, &grammars);
     let mut diagnostics = rules.errors.clone();
     diagnostics.extend(query_errors);
     diagnostics.extend(walked.diagnostics);

@@ -27,9 +27,10 @@ fn finding_from(message: &str, at: &Map) -> RhaiResult<Map> {
     out.insert("file".into(), Dynamic::from(file));
     out.insert("line".into(), Dynamic::from_int(line.max(1)));
     out.insert("column".into(), Dynamic::from_int(column.max(1)));
+    // A location that knows its service (a workload in on_config) files the finding there.
     for key in ["service", "severity", "fix"] {
         if let Some(v) = at.get(key) {
-            if !v.is_unit() && key != "service" {
+            if !v.is_unit() {
                 out.insert(key.into(), v.clone());
             }
         }
@@ -80,13 +81,7 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("finding", |spec: Map| -> RhaiResult<Map> {
         let message = string_of(&spec, "message")
             .ok_or_else(|| runtime_error("finding(#{..}): missing `message`".into()))?;
-        let mut out = finding_from(&message, &spec)?;
-        if let Some(service) = spec.get("service") {
-            if !service.is_unit() {
-                out.insert("service".into(), service.clone());
-            }
-        }
-        Ok(out)
+        finding_from(&message, &spec)
     });
     engine.register_fn(
         "with_fix",

@@ -1,7 +1,9 @@
 //! Rule queries compiled once per grammar into one combined tree-sitter query, plus the
 //! keyword prefilter that decides whether a file needs parsing at all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
 
 use aho_corasick::AhoCorasick;
 use rhai::{Array, Dynamic, ImmutableString, Map};
@@ -44,73 +46,95 @@ fn applies(rule: &Rule, grammar: Grammar) -> bool {
     rule.languages.is_empty() || rule.languages.iter().any(|l| l == grammar.family())
 }
 
-impl QueryIndex {
-    /// Compile every rule's queries. A query that does not compile disables that rule for the
-    /// grammar and becomes a diagnostic naming the rule file.
-    pub fn build(rules: &[Rule]) -> (QueryIndex, Vec<Diagnostic>) {
-        let mut index = QueryIndex::default();
-        let mut diagnostics = Vec::new();
-        for grammar in ALL_GRAMMARS {
-            let language = grammar.language();
-            let mut combined = String::new();
-            let mut pattern_owner = Vec::new();
-            let mut rule_ids = Vec::new();
-            for (ri, rule) in rules.iter().enumerate() {
-                if !rule.hooks.on_file || !applies(rule, grammar) {
-                    continue;
-                }
-                let keys = grammar.query_keys();
-                // The most specific key wins: a `typescript` query replaces a `node` one.
-                let Some(key) = keys
-                    .iter()
-                    .find(|k| rule.queries.iter().any(|q| q.key == **k))
-                else {
-                    continue;
-                };
-                let mut ok = true;
-                let mut owned = Vec::new();
-                let mut text = String::new();
-                for q in rule.queries.iter().filter(|q| q.key == *key) {
-                    match Query::new(&language, &q.source) {
-                        Ok(single) => {
-                            for _ in 0..single.pattern_count() {
-                                owned.push((ri, q.name.clone()));
-                            }
-                            text.push_str(&q.source);
-                            text.push('\n');
-                        }
-                        Err(e) => {
-                            ok = false;
-                            diagnostics.push(Diagnostic {
-                                kind: "rule-error".into(),
-                                file: rule.origin.clone(),
-                                line: 0,
-                                column: 0,
-                                message: format!(
-                                    "rule `{}`: query `{}` for {} does not compile at its line {}, column {}: {:?} {}",
-                                    rule.info.id,
-                                    q.name,
-                                    grammar,
-                                    e.row + 1,
-                                    e.column + 1,
-                                    e.kind,
-                                    e.message
-                                ),
-                            });
-                        }
-                    }
-                }
-                if ok && !owned.is_empty() {
-                    combined.push_str(&text);
-                    pattern_owner.extend(owned);
-                    rule_ids.push(ri);
+/// One rule query for one grammar: (rule index, query name, source).
+type Segment<'a> = (usize, &'a str, &'a str);
+
+fn query_error(
+    rule: &Rule,
+    name: &str,
+    grammar: Grammar,
+    e: &tree_sitter::QueryError,
+) -> Diagnostic {
+    Diagnostic {
+        kind: "rule-error".into(),
+        file: rule.origin.clone(),
+        line: 0,
+        column: 0,
+        message: format!(
+            "rule `{}`: query `{name}` for {grammar} does not compile at its line {}, column {}: {:?} {}",
+            rule.info.id,
+            e.row + 1,
+            e.column + 1,
+            e.kind,
+            e.message
+        ),
+    }
+}
+
+/// Concatenate segments into one query and map each pattern back to its segment.
+fn combine(
+    language: &tree_sitter::Language,
+    segments: &[Segment],
+) -> Result<(Query, Vec<(usize, String)>), tree_sitter::QueryError> {
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(segments.len());
+    for (_, _, source) in segments {
+        starts.push(text.len());
+        text.push_str(source);
+        text.push('\n');
+    }
+    let query = Query::new(language, &text)?;
+    let owners = (0..query.pattern_count())
+        .map(|p| {
+            let at = query.start_byte_for_pattern(p);
+            let seg = starts.partition_point(|&s| s <= at).saturating_sub(1);
+            let (ri, name, _) = segments[seg];
+            (ri, name.to_string())
+        })
+        .collect();
+    Ok((query, owners))
+}
+
+fn build_grammar(rules: &[Rule], grammar: Grammar) -> (Option<GrammarQueries>, Vec<Diagnostic>) {
+    let language = grammar.language();
+    let mut diagnostics = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
+    for (ri, rule) in rules.iter().enumerate() {
+        if !rule.hooks.on_file || !applies(rule, grammar) {
+            continue;
+        }
+        // The most specific key wins: a `typescript` query replaces a `node` one.
+        let Some(key) = grammar
+            .query_keys()
+            .into_iter()
+            .find(|k| rule.queries.iter().any(|q| q.key == *k))
+        else {
+            continue;
+        };
+        for q in rule.queries.iter().filter(|q| q.key == key) {
+            segments.push((ri, q.name.as_str(), q.source.as_str()));
+        }
+    }
+    if segments.is_empty() {
+        return (None, diagnostics);
+    }
+    // Compile everything at once; only when that fails, find the broken rules one by one.
+    let (query, pattern_owner) = match combine(&language, &segments) {
+        Ok(c) => c,
+        Err(_) => {
+            let mut broken = Vec::new();
+            for (ri, name, source) in &segments {
+                if let Err(e) = Query::new(&language, source) {
+                    diagnostics.push(query_error(&rules[*ri], name, grammar, &e));
+                    broken.push(*ri);
                 }
             }
-            if rule_ids.is_empty() {
-                continue;
+            segments.retain(|(ri, _, _)| !broken.contains(ri));
+            if segments.is_empty() {
+                return (None, diagnostics);
             }
-            let query = match Query::new(&language, &combined) {
-                Ok(q) => q,
+            match combine(&language, &segments) {
+                Ok(c) => c,
                 Err(e) => {
                     diagnostics.push(Diagnostic {
                         kind: "rule-error".into(),
@@ -119,45 +143,75 @@ impl QueryIndex {
                         column: 0,
                         message: format!("combined {grammar} queries do not compile: {e}"),
                     });
-                    continue;
-                }
-            };
-            let mut words = Vec::new();
-            let mut owners = Vec::new();
-            let mut always = Vec::new();
-            for &ri in &rule_ids {
-                let rule = &rules[ri];
-                let kws: Vec<&String> = grammar
-                    .query_keys()
-                    .iter()
-                    .filter_map(|k| rule.keywords.get(*k))
-                    .flatten()
-                    .collect();
-                if kws.is_empty() {
-                    always.push(ri);
-                }
-                for w in kws {
-                    words.push(w.clone());
-                    owners.push(ri);
+                    return (None, diagnostics);
                 }
             }
-            let keywords = if words.is_empty() {
-                None
-            } else {
-                AhoCorasick::new(&words).ok().map(|ac| (ac, owners))
-            };
-            index.grammars.insert(
-                grammar,
-                GrammarQueries {
-                    query,
-                    pattern_owner,
-                    rules: rule_ids,
-                    keywords,
-                    always,
-                },
-            );
+        }
+    };
+    let mut rule_ids: Vec<usize> = segments.iter().map(|(ri, _, _)| *ri).collect();
+    rule_ids.dedup();
+    let mut words = Vec::new();
+    let mut owners = Vec::new();
+    let mut always = Vec::new();
+    for &ri in &rule_ids {
+        let rule = &rules[ri];
+        let kws: Vec<&String> = grammar
+            .query_keys()
+            .iter()
+            .filter_map(|k| rule.keywords.get(*k))
+            .flatten()
+            .collect();
+        if kws.is_empty() {
+            always.push(ri);
+        }
+        for w in kws {
+            words.push(w.clone());
+            owners.push(ri);
+        }
+    }
+    let keywords = if words.is_empty() {
+        None
+    } else {
+        AhoCorasick::new(&words).ok().map(|ac| (ac, owners))
+    };
+    (
+        Some(GrammarQueries {
+            query,
+            pattern_owner,
+            rules: rule_ids,
+            keywords,
+            always,
+        }),
+        diagnostics,
+    )
+}
+
+impl QueryIndex {
+    /// Compile the rules' queries for the given grammars (in parallel, each grammar's queries
+    /// as one combined query). A query that does not compile disables that rule for the
+    /// grammar and becomes a diagnostic naming the rule file.
+    pub fn build(rules: &[Rule], grammars: &BTreeSet<Grammar>) -> (QueryIndex, Vec<Diagnostic>) {
+        let built: Vec<(Grammar, Option<GrammarQueries>, Vec<Diagnostic>)> = grammars
+            .par_iter()
+            .map(|g| {
+                let (q, d) = build_grammar(rules, *g);
+                (*g, q, d)
+            })
+            .collect();
+        let mut index = QueryIndex::default();
+        let mut diagnostics = Vec::new();
+        for (g, q, d) in built {
+            diagnostics.extend(d);
+            if let Some(q) = q {
+                index.grammars.insert(g, q);
+            }
         }
         (index, diagnostics)
+    }
+
+    /// Compile queries for every grammar (used to validate a rule pack).
+    pub fn build_all(rules: &[Rule]) -> (QueryIndex, Vec<Diagnostic>) {
+        QueryIndex::build(rules, &ALL_GRAMMARS.into_iter().collect())
     }
 
     /// Rules that want this file: those without keywords, plus those whose keyword occurs.
