@@ -339,7 +339,7 @@ fn finish_service(s: &mut Service, packages: &PackageData, root_name: &str) {
             continue;
         }
         let value = match (&e.value, &e.value_from) {
-            (Some(v), Some(src)) if src == "arg" => v.clone(),
+            (_, Some(src)) if src == "arg" => continue, // build-time only, not in the container
             (Some(v), _) => v.clone(),
             (None, Some(src)) => src.clone(),
             (None, None) => continue,

@@ -1,0 +1,5 @@
+require "sinatra"
+
+get "/invoices/:id" do
+  "invoice #{params[:id]}"
+end
