@@ -141,5 +141,38 @@ mod tests {
             .eval(r#"is_production(#{env: [#{key: "DD_ENV", value: "staging"}], namespace: (), file: "k8s/x.yaml"})"#)
             .unwrap();
         assert!(!v);
+        for (w, want) in [
+            (
+                r#"#{env: [], namespace: "shop-preprod", file: "k8s/x.yaml"}"#,
+                false,
+            ),
+            (
+                r#"#{env: [], namespace: "nonprod", file: "k8s/x.yaml"}"#,
+                false,
+            ),
+            (
+                r#"#{env: [], namespace: "prod-eu", file: "k8s/x.yaml"}"#,
+                true,
+            ),
+            (
+                r#"#{env: [], namespace: (), file: "deploy/prod/api.yaml"}"#,
+                true,
+            ),
+            (
+                r#"#{env: [], namespace: (), file: "docker-compose.prod.yml"}"#,
+                true,
+            ),
+            (
+                r#"#{env: [], namespace: (), file: "products/k8s.yaml"}"#,
+                false,
+            ),
+            (
+                r#"#{env: [#{key: "DD_ENV", value: ()}], labels: [#{text: "tags.datadoghq.com/env=prod"}], namespace: "shop", file: "k8s/x.yaml"}"#,
+                true,
+            ),
+        ] {
+            let v: bool = e.eval(&format!("is_production({w})")).unwrap();
+            assert_eq!(v, want, "{w}");
+        }
     }
 }

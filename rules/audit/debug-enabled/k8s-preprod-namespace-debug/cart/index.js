@@ -1,0 +1,3 @@
+const express = require('express');
+
+express().get('/cart', (req, res) => res.json([])).listen(3000);
