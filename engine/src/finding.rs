@@ -153,6 +153,50 @@ pub struct ServiceSummary {
     pub init: Option<InitInfo>,
     /// DD_* settings that apply to the service.
     pub config: BTreeMap<String, ConfigValue>,
+    /// Entry points (routes, consumers, scheduled jobs, gRPC services) and what covers them.
+    #[serde(default)]
+    pub entry_points: Vec<EntryPoint>,
+    /// Outbound calls matched to the services of the repo that serve them.
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+    /// Instrumentation score 0-100 (see the README for the weights), when any rule applied.
+    #[serde(default)]
+    pub score: Option<u32>,
+}
+
+/// Something that starts work in a service: an HTTP route, a queue consumer, a scheduled job or
+/// a gRPC service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPoint {
+    /// `http`, `consumer`, `cron` or `grpc`.
+    pub kind: String,
+    /// Framework or client (`flask`, `gin`, `kafkajs`...).
+    pub framework: String,
+    /// Templated route (`GET /users/:id`), topic/queue, schedule or gRPC service name.
+    pub route: String,
+    /// Handler function or class, when known.
+    pub handler: Option<String>,
+    /// File relative to the scanned root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// `auto:<integration>`, `manual:<operation>`, or `None` when nothing traces it.
+    pub covered_by: Option<String>,
+}
+
+/// An outbound call from a service to another service of the repo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edge {
+    /// Service called.
+    pub to: String,
+    /// `http`, `grpc`, `kafka`, `rabbitmq`, `sqs`...
+    pub via: String,
+    /// Host, URL, topic or queue as written in the code.
+    pub target: String,
+    /// File of the call.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
 }
 
 /// Counters for one run.
@@ -223,6 +267,9 @@ pub struct ScanReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Counters.
     pub stats: Stats,
+    /// Repository-wide instrumentation score 0-100.
+    #[serde(default)]
+    pub score: Option<u32>,
     /// Rules that ran (for SARIF's rule table).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleInfo>,

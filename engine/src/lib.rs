@@ -21,4 +21,5 @@ pub mod suppress;
 
 pub use scan::{scan, ScanError, ScanOptions};
 pub mod agent;
+pub mod coverage;
 pub mod fixtures;

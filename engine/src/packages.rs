@@ -31,6 +31,23 @@ pub struct FrameworkEntry {
     pub kind: String,
 }
 
+/// An `[[integration]]` entry: what makes a tracer cover a framework's entry points.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationEntry {
+    /// Tracer library (as `[[tracer]] library` names it).
+    pub library: String,
+    /// Framework (as `[[framework]] name` and entry points name it).
+    pub framework: String,
+    /// `auto`: covered once the tracer is initialised; `wrapper`: covered only where an
+    /// `integration` fact (a contrib wrapper, middleware or `instrument` call) names it.
+    pub mode: String,
+    /// Lowest tracer version that instruments it.
+    pub min_version: Option<String>,
+    /// What turns it on, shown in fixes (`gintrace.Middleware(...)`).
+    pub enable: Option<String>,
+}
+
 /// A framework found in a service's dependencies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrameworkHit {
@@ -58,6 +75,9 @@ pub struct PackageData {
     /// Framework entries.
     #[serde(default)]
     pub framework: Vec<FrameworkEntry>,
+    /// Integration entries.
+    #[serde(default)]
+    pub integration: Vec<IntegrationEntry>,
 }
 
 impl PackageData {
@@ -76,6 +96,14 @@ impl PackageData {
     pub fn extend(&mut self, other: PackageData) {
         self.tracer.extend(other.tracer);
         self.framework.extend(other.framework);
+        self.integration.extend(other.integration);
+    }
+
+    /// How `library` covers `framework`, if it does.
+    pub fn integration_for(&self, library: &str, framework: &str) -> Option<&IntegrationEntry> {
+        self.integration
+            .iter()
+            .find(|i| i.library == library && i.framework.eq_ignore_ascii_case(framework))
     }
 
     /// The tracer entry matching a dependency of a manifest in `language`.

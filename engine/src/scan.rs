@@ -317,6 +317,13 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
         }
     }
     file_facts(&mut model, raw_facts);
+    for svc in &mut model.services {
+        svc.entry_points = crate::coverage::entry_points(svc, &rules.packages);
+    }
+    let edges = crate::coverage::edges(&model);
+    for (svc, edges) in model.services.iter_mut().zip(edges) {
+        svc.edges = edges;
+    }
 
     // Phase 2: services.
     let service_maps: Vec<Dynamic> = model
@@ -422,6 +429,19 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     crate::suppress::apply_inline(&root, &mut findings);
     let (suppressed, findings): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.suppressed);
+    let scored: Vec<crate::coverage::ScoredRule> = rules
+        .rules
+        .iter()
+        .filter(|r| r.info.category != "facts")
+        .map(|r| crate::coverage::ScoredRule::new(&r.info, &r.languages, r.impact.as_deref()))
+        .collect();
+    let service_langs: Vec<(String, Option<String>)> = model
+        .services
+        .iter()
+        .filter(|s| kept.contains(&s.name))
+        .map(|s| (s.name.clone(), s.language.clone()))
+        .collect();
+    let (service_scores, repo_score) = crate::coverage::scores(&service_langs, &scored, &findings);
     let (findings, _hidden) = crate::suppress::apply_baseline(findings, &options.baseline);
 
     diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
@@ -440,6 +460,9 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
             tracer: s.tracer.clone(),
             init: s.init.clone(),
             config: s.config.clone(),
+            entry_points: s.entry_points.clone(),
+            edges: s.edges.clone(),
+            score: service_scores.get(&s.name).copied(),
         })
         .collect();
     Ok(ScanReport {
@@ -450,6 +473,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
         suppressed,
         diagnostics,
         stats,
+        score: repo_score,
         rules: rules.infos(),
     })
 }

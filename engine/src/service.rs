@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::finding::{ConfigValue, InitInfo, TracerInfo};
+use crate::finding::{ConfigValue, Edge, EntryPoint, InitInfo, TracerInfo};
 use crate::model::{Dependency, EnvSetting, Located, Manifest, Workload};
 use crate::packages::{FrameworkHit, PackageData};
 
@@ -51,6 +51,10 @@ pub struct Service {
     pub facts: BTreeMap<String, Vec<rhai::Dynamic>>,
     /// Source files by language family.
     pub source_files: BTreeMap<String, usize>,
+    /// Entry points with their coverage (filled after the file phase).
+    pub entry_points: Vec<EntryPoint>,
+    /// Outbound calls to other services of the repo (filled after the file phase).
+    pub edges: Vec<Edge>,
 }
 
 /// Services of a tree plus the workloads no service claimed (agents, shared infra).
@@ -141,6 +145,8 @@ pub fn discover(
             config: BTreeMap::new(),
             facts: BTreeMap::new(),
             source_files: BTreeMap::new(),
+            entry_points: Vec::new(),
+            edges: Vec::new(),
         });
     }
     for m in extra {
@@ -334,21 +340,23 @@ fn finish_service(s: &mut Service, packages: &PackageData, root_name: &str) {
         s.env.extend(w.env.iter().cloned());
         s.commands.extend(w.commands.iter().cloned());
     }
-    for e in &s.env {
-        if !e.key.starts_with("DD_") && !e.key.starts_with("OTEL_") && !is_tracer_env(&e.key) {
-            continue;
+    for w in &s.workloads {
+        for e in &w.env {
+            if !e.key.starts_with("DD_") && !e.key.starts_with("OTEL_") && !is_tracer_env(&e.key) {
+                continue;
+            }
+            let value = match (&e.value, &e.value_from) {
+                (_, Some(src)) if src == "arg" => continue, // build-time only
+                (Some(v), _) => v.clone(),
+                (None, Some(src)) => label_value(w, src).unwrap_or_else(|| src.clone()),
+                (None, None) => continue,
+            };
+            s.config.entry(e.key.clone()).or_insert(ConfigValue {
+                value,
+                file: e.file.clone(),
+                line: e.line,
+            });
         }
-        let value = match (&e.value, &e.value_from) {
-            (_, Some(src)) if src == "arg" => continue, // build-time only, not in the container
-            (Some(v), _) => v.clone(),
-            (None, Some(src)) => src.clone(),
-            (None, None) => continue,
-        };
-        s.config.entry(e.key.clone()).or_insert(ConfigValue {
-            value,
-            file: e.file.clone(),
-            line: e.line,
-        });
     }
     for w in &s.workloads {
         for label in &w.labels {
@@ -418,6 +426,19 @@ fn finish_service(s: &mut Service, packages: &PackageData, root_name: &str) {
         .map(|c| c.value.clone())
         .or_else(|| s.manifests.iter().find_map(|m| m.name.clone()))
         .unwrap_or_else(|| folder_name(&s.root, root_name).to_string());
+}
+
+/// The value of a downward-API reference to a pod label (`fieldRef:metadata.labels['k']`).
+fn label_value(w: &Workload, source: &str) -> Option<String> {
+    let key = source
+        .strip_prefix("fieldRef:metadata.labels['")?
+        .strip_suffix("']")?;
+    w.labels.iter().find_map(|l| {
+        l.text
+            .split_once('=')
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string())
+    })
 }
 
 fn is_tracer_env(key: &str) -> bool {

@@ -94,8 +94,12 @@ fn report() -> ScanReport {
 
     ScanReport {
         version: 1,
+        score: None,
         root: "/srv/mono repo".to_string(),
         services: vec![ServiceSummary {
+            entry_points: Vec::new(),
+            edges: Vec::new(),
+            score: None,
             name: "api".to_string(),
             root: "services/api".to_string(),
             language: Some("python".to_string()),

@@ -7,11 +7,15 @@
 //!   "services": [{"name", "root", "language", "frameworks": [...],
 //!                 "tracer": {"library", "version", "declared_in", "line"} | null,
 //!                 "init": {"method", "file", "line"} | null,
-//!                 "config": {"DD_SERVICE": {"value", "file", "line"}, ...}}],
+//!                 "config": {"DD_SERVICE": {"value", "file", "line"}, ...},
+//!                 "entry_points": [{"kind", "framework", "route", "handler", "file", "line",
+//!                                   "covered_by"}],
+//!                 "edges": [{"to", "via", "target", "file", "line"}], "score"}],
 //!   "findings": [{"rule", "severity", "category", "message", "service", "file", "line",
 //!                 "column", "fix"?: {"description", "snippet"?}}],
 //!   "diagnostics": [{"kind", "file", "line", "column", "message"}],
-//!   "stats": {"files", "parsed", "skipped", "skipped_by": {...}, "rules", "duration_ms"}
+//!   "stats": {"files", "parsed", "skipped", "skipped_by": {...}, "rules", "duration_ms"},
+//!   "score"
 //! }
 //! ```
 //!
@@ -26,7 +30,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::error::Category;
 
 use crate::finding::{
-    ConfigValue, Diagnostic, Finding, Fix, ScanReport, ServiceSummary, Severity, Stats,
+    ConfigValue, Diagnostic, Edge, EntryPoint, Finding, Fix, ScanReport, ServiceSummary, Severity,
+    Stats,
 };
 
 /// The JSON contract version written by this module and accepted by [`read_baseline`].
@@ -40,6 +45,7 @@ struct ReportView<'a> {
     findings: Vec<FindingView<'a>>,
     diagnostics: Vec<DiagnosticView<'a>>,
     stats: StatsView<'a>,
+    score: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +57,9 @@ struct ServiceView<'a> {
     tracer: Option<TracerView<'a>>,
     init: Option<InitView<'a>>,
     config: BTreeMap<&'a str, ConfigView<'a>>,
+    entry_points: &'a [EntryPoint],
+    edges: &'a [Edge],
+    score: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -129,6 +138,7 @@ impl<'a> ReportView<'a> {
                 .collect(),
             diagnostics: report.diagnostics.iter().map(DiagnosticView::new).collect(),
             stats: StatsView::new(&report.stats),
+            score: report.score,
         }
     }
 }
@@ -156,6 +166,9 @@ impl<'a> ServiceView<'a> {
                 .iter()
                 .map(|(key, value)| (key.as_str(), ConfigView::new(value)))
                 .collect(),
+            entry_points: &service.entry_points,
+            edges: &service.edges,
+            score: service.score,
         }
     }
 }
@@ -352,6 +365,7 @@ mod tests {
                 "diagnostics",
                 "findings",
                 "root",
+                "score",
                 "services",
                 "stats",
                 "version"
@@ -381,7 +395,10 @@ mod tests {
                 "config": {
                     "DD_SERVICE": {"value": "api", "file": "services/api/Dockerfile", "line": 10},
                     "DD_VERSION": {"value": "1.4.2", "file": "services/api/Dockerfile", "line": 11}
-                }
+                },
+                "entry_points": [],
+                "edges": [],
+                "score": null
             })
         );
         assert_eq!(value["services"][1]["init"], serde_json::Value::Null);

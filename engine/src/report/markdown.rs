@@ -21,6 +21,9 @@ fn render(report: &ScanReport) -> String {
     md.push_str("# apm-doctor audit\n\n");
     push_summary(&mut md, report, &findings);
     push_services(&mut md, &report.services);
+    push_scores(&mut md, report);
+    push_coverage(&mut md, &report.services);
+    push_service_map(&mut md, &report.services);
     push_findings(&mut md, &findings);
     push_diagnostics(&mut md, report);
     push_stats(&mut md, report);
@@ -115,6 +118,85 @@ fn push_services(md: &mut String, services: &[ServiceSummary]) {
             config("DD_VERSION"),
         ];
         push_row(md, &row);
+    }
+    md.push('\n');
+}
+
+/// Instrumentation scores, per service and for the repository (omitted when none).
+fn push_scores(md: &mut String, report: &ScanReport) {
+    let Some(repo) = report.score else {
+        return;
+    };
+    let _ = writeln!(
+        md,
+        "## Instrumentation score\n\nRepository: **{repo}/100**\n"
+    );
+    md.push_str("| Service | Score |\n| --- | --- |\n");
+    for service in &report.services {
+        if let Some(score) = service.score {
+            push_row(md, &[cell(&service.name), score.to_string()]);
+        }
+    }
+    md.push('\n');
+}
+
+/// Entry points per service with what covers them, and a covered/total figure.
+fn push_coverage(md: &mut String, services: &[ServiceSummary]) {
+    if services.iter().all(|s| s.entry_points.is_empty()) {
+        return;
+    }
+    md.push_str("## Coverage\n\n");
+    for service in services.iter().filter(|s| !s.entry_points.is_empty()) {
+        let covered = service
+            .entry_points
+            .iter()
+            .filter(|e| e.covered_by.is_some())
+            .count();
+        let _ = writeln!(
+            md,
+            "### {} ({covered}/{} entry points covered)\n",
+            inline(&service.name),
+            service.entry_points.len()
+        );
+        md.push_str("| Kind | Framework | Route | Handler | Location | Covered by |\n| --- | --- | --- | --- | --- | --- |\n");
+        for e in &service.entry_points {
+            push_row(
+                md,
+                &[
+                    cell(&e.kind),
+                    cell(&e.framework),
+                    cell_code(&e.route),
+                    cell(e.handler.as_deref().unwrap_or("")),
+                    cell_code(&format!("{}:{}", e.file, e.line)),
+                    e.covered_by
+                        .as_deref()
+                        .map_or_else(|| "**uncovered**".to_string(), cell),
+                ],
+            );
+        }
+        md.push('\n');
+    }
+}
+
+/// Outbound calls between services of the repo.
+fn push_service_map(md: &mut String, services: &[ServiceSummary]) {
+    if services.iter().all(|s| s.edges.is_empty()) {
+        return;
+    }
+    md.push_str("## Service map\n\n| From | To | Via | Target | Location |\n| --- | --- | --- | --- | --- |\n");
+    for service in services {
+        for e in &service.edges {
+            push_row(
+                md,
+                &[
+                    cell(&service.name),
+                    cell(&e.to),
+                    cell(&e.via),
+                    cell_code(&e.target),
+                    cell_code(&format!("{}:{}", e.file, e.line)),
+                ],
+            );
+        }
     }
     md.push('\n');
 }

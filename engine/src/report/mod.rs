@@ -266,9 +266,13 @@ pub(crate) mod fixture {
 
         ScanReport {
             version: 1,
+            score: None,
             root: "/srv/monorepo".to_string(),
             services: vec![
                 ServiceSummary {
+                    entry_points: Vec::new(),
+                    edges: Vec::new(),
+                    score: None,
                     name: "api".to_string(),
                     root: "services/api".to_string(),
                     language: Some("python".to_string()),
@@ -290,6 +294,9 @@ pub(crate) mod fixture {
                     ]),
                 },
                 ServiceSummary {
+                    entry_points: Vec::new(),
+                    edges: Vec::new(),
+                    score: None,
                     name: "worker".to_string(),
                     root: "services/worker".to_string(),
                     language: Some("go".to_string()),

@@ -52,6 +52,8 @@ pub struct Rule {
     pub info: RuleInfo,
     /// Language families it applies to (empty: all).
     pub languages: Vec<String>,
+    /// Impact for the instrumentation score: critical, important, normal or low.
+    pub impact: Option<String>,
     /// Literal keywords by grammar key; a file holding none of them is not given to the rule.
     pub keywords: BTreeMap<String, Vec<String>>,
     /// Declared queries.
@@ -363,6 +365,14 @@ fn parse_meta(meta: &Map, source: &RuleSource, hooks: Hooks, ast: AST) -> Result
             ));
         }
     }
+    let impact = meta_str(meta, "impact");
+    if let Some(i) = &impact {
+        if !["critical", "important", "normal", "low"].contains(&i.as_str()) {
+            return Err(format!(
+                "impact `{i}` must be critical, important, normal or low"
+            ));
+        }
+    }
     let mut keywords = BTreeMap::new();
     if let Some(v) = meta.get("keywords").filter(|v| !v.is_unit()) {
         let map = v
@@ -409,6 +419,7 @@ fn parse_meta(meta: &Map, source: &RuleSource, hooks: Hooks, ast: AST) -> Result
             docs: meta_str(meta, "docs").unwrap_or_default(),
         },
         languages,
+        impact,
         keywords,
         queries,
         origin: source.origin.clone(),
