@@ -108,6 +108,16 @@ impl Worker {
     }
 }
 
+/// What every source file of a run is looked at with.
+struct FileContext<'a> {
+    rules: &'a RuleSet,
+    queries: &'a QueryIndex,
+    model: &'a ServiceModel,
+    max: u64,
+    /// `[critical] operations` globs, handed to rules as `file.critical`.
+    critical: Dynamic,
+}
+
 /// Result of looking at one file in phase 1.
 #[derive(Default)]
 struct FileResult {
@@ -274,6 +284,20 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     );
 
     // Phase 1: source files and config files, in parallel, one engine per worker.
+    let file_ctx = FileContext {
+        rules: &rules,
+        queries: &queries,
+        model: &model,
+        max,
+        critical: Dynamic::from_array(
+            config
+                .critical
+                .operations
+                .iter()
+                .map(|o| Dynamic::from(o.clone()))
+                .collect(),
+        ),
+    };
     let total = source_entries.len();
     let done = AtomicUsize::new(0);
     let file_results: Vec<FileResult> = source_entries
@@ -284,7 +308,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
                 parsers: BTreeMap::new(),
             },
             |worker, (entry, grammar)| {
-                let r = scan_source(worker, &rules, &queries, &model, entry, *grammar, max);
+                let r = scan_source(worker, &file_ctx, entry, *grammar);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = &options.progress {
                     if n.is_multiple_of(64) || n == total {
@@ -488,13 +512,18 @@ fn root_display_name(root: &Path) -> String {
 /// Phase 1 for one source file: prefilter, parse once, run the combined query, call rules.
 fn scan_source(
     worker: &mut Worker,
-    rules: &RuleSet,
-    queries: &QueryIndex,
-    model: &ServiceModel,
+    ctx: &FileContext,
     entry: &WalkEntry,
     grammar: Grammar,
-    max: u64,
 ) -> FileResult {
+    let FileContext {
+        rules,
+        queries,
+        model,
+        max,
+        critical,
+    } = ctx;
+    let max = *max;
     let mut result = FileResult::default();
     if !queries.has_grammar(grammar) {
         result.skip = Some("no-rule");
@@ -554,6 +583,13 @@ fn scan_source(
         file.insert(
             "service".into(),
             service_name.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string())),
+        );
+        file.insert("critical".into(), critical.clone());
+        file.insert(
+            "tracer".into(),
+            owner
+                .and_then(|s| s.tracer.as_ref())
+                .map_or(Dynamic::UNIT, |t| Dynamic::from(t.library.clone())),
         );
         file.insert(
             "service_language".into(),
