@@ -231,6 +231,19 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Where a rule reported a fact (used by fixture tests of `facts` rules; not in reports).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FactSite {
+    /// Rule id.
+    pub rule: String,
+    /// Fact kind.
+    pub kind: String,
+    /// File relative to the scanned root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
 /// Metadata of a rule, as listed by `rules list` and written into SARIF.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleInfo {
@@ -270,6 +283,9 @@ pub struct ScanReport {
     /// Repository-wide instrumentation score 0-100.
     #[serde(default)]
     pub score: Option<u32>,
+    /// Where fact rules reported facts (for fixture tests; never written by reports).
+    #[serde(default, skip)]
+    pub fact_sites: Vec<FactSite>,
     /// Rules that ran (for SARIF's rule table).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleInfo>,

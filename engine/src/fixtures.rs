@@ -1,7 +1,8 @@
 //! Rule fixtures: `rules test` runs every rule against the cases in `<rule-id>/<case>/` beside
 //! it. A case is a small tree; each line a finding must point at carries `expect: <rule-id>`
 //! (in a comment), or the case lists `path:line rule-id` lines in `expect.txt` (for formats
-//! without comments). A missing or an extra finding fails the case.
+//! without comments). A missing or an extra finding fails the case. Rules of category `facts`
+//! report no findings: their markers name the lines where they must report a fact.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -136,12 +137,22 @@ pub fn run_case(rule: &str, case: &Path, rule_dirs: &[PathBuf]) -> CaseResult {
             rule: rule.into(),
             case: case.into(),
             expected,
-            actual: report
-                .findings
-                .iter()
-                .filter(|f| f.rule == rule)
-                .map(|f| (f.file.clone(), f.line))
-                .collect(),
+            // Finding rules are judged by their findings, fact rules by where they report facts.
+            actual: if report.rules.iter().any(|r| r.id == rule) {
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == rule)
+                    .map(|f| (f.file.clone(), f.line))
+                    .collect()
+            } else {
+                report
+                    .fact_sites
+                    .iter()
+                    .filter(|f| f.rule == rule)
+                    .map(|f| (f.file.clone(), f.line))
+                    .collect()
+            },
             diagnostics: report.diagnostics,
             error: None,
         },

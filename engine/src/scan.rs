@@ -12,7 +12,7 @@ use rhai::{Array, Dynamic, Engine, Map};
 
 use crate::config::{Config, ConfigError};
 use crate::facts::{self, ConfigKind};
-use crate::finding::{Diagnostic, Finding, InitInfo, ScanReport, ServiceSummary, Stats};
+use crate::finding::{Diagnostic, FactSite, Finding, InitInfo, ScanReport, ServiceSummary, Stats};
 use crate::language::Grammar;
 use crate::model::{ConfigFacts, Manifest, Workload};
 use crate::rules::{call_hook, LoadOptions, QueryIndex, RawFact, RuleSet, SandboxSpec};
@@ -340,6 +340,17 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
             skip(reason, &mut stats);
         }
     }
+    let mut fact_sites: Vec<FactSite> = raw_facts
+        .iter()
+        .map(|f| FactSite {
+            rule: f.rule.clone(),
+            kind: f.kind.clone(),
+            file: f.file.clone(),
+            line: f.line,
+        })
+        .collect();
+    fact_sites.sort();
+    fact_sites.dedup();
     file_facts(&mut model, raw_facts);
     for svc in &mut model.services {
         svc.entry_points = crate::coverage::entry_points(svc, &rules.packages);
@@ -498,6 +509,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
         diagnostics,
         stats,
         score: repo_score,
+        fact_sites,
         rules: rules.infos(),
     })
 }

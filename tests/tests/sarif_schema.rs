@@ -95,6 +95,7 @@ fn report() -> ScanReport {
     ScanReport {
         version: 1,
         score: None,
+        fact_sites: Vec::new(),
         root: "/srv/mono repo".to_string(),
         services: vec![ServiceSummary {
             entry_points: Vec::new(),

@@ -267,6 +267,7 @@ pub(crate) mod fixture {
         ScanReport {
             version: 1,
             score: None,
+            fact_sites: Vec::new(),
             root: "/srv/monorepo".to_string(),
             services: vec![
                 ServiceSummary {

@@ -8,6 +8,8 @@ use crate::finding::{Diagnostic, Finding, Fix, Severity};
 /// A fact a rule reported (`fact(kind, #{...})`), before the engine files it under a service.
 #[derive(Debug, Clone)]
 pub struct RawFact {
+    /// Id of the rule that reported it.
+    pub rule: String,
     /// Fact kind (`init`).
     pub kind: String,
     /// Service it belongs to, when the rule named one.
@@ -103,7 +105,9 @@ pub fn call_hook(
                 out.findings
                     .push(to_finding(rule, &map, default_file, default_service))
             }
-            Some("fact") => out.facts.push(to_fact(map, default_file, default_service)),
+            Some("fact") => out
+                .facts
+                .push(to_fact(rule, map, default_file, default_service)),
             _ => {
                 out.error = Some(bad_item(
                     rule,
@@ -180,7 +184,12 @@ fn to_finding(
     }
 }
 
-fn to_fact(mut map: Map, default_file: &str, default_service: Option<&str>) -> RawFact {
+fn to_fact(
+    rule: &Rule,
+    mut map: Map,
+    default_file: &str,
+    default_service: Option<&str>,
+) -> RawFact {
     map.remove(apm_doctor_stdlib::KIND_KEY);
     let kind = map
         .remove("fact")
@@ -191,6 +200,7 @@ fn to_fact(mut map: Map, default_file: &str, default_service: Option<&str>) -> R
     map.insert("file".into(), Dynamic::from(file.clone()));
     map.insert("line".into(), Dynamic::from_int(line as i64));
     RawFact {
+        rule: rule.info.id.clone(),
         kind,
         service: get_string(&map, "service").or_else(|| default_service.map(str::to_string)),
         file,
