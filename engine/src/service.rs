@@ -424,8 +424,27 @@ fn finish_service(s: &mut Service, packages: &PackageData, root_name: &str) {
         .get("DD_SERVICE")
         .filter(|c| !c.value.contains("Ref:") && !c.value.is_empty())
         .map(|c| c.value.clone())
-        .or_else(|| s.manifests.iter().find_map(|m| m.name.clone()))
+        .or_else(|| s.manifests.iter().find_map(manifest_service_name))
         .unwrap_or_else(|| folder_name(&s.root, root_name).to_string());
+}
+
+/// The service name a manifest suggests: its name, except that a Go module path gives its last
+/// segment (`github.com/acme/inventory/v2` → `inventory`), as the binary would be called.
+fn manifest_service_name(m: &Manifest) -> Option<String> {
+    let name = m.name.clone()?;
+    if m.kind != "go.mod" {
+        return Some(name);
+    }
+    let mut parts = name.rsplit('/');
+    let last = parts.next().unwrap_or(&name);
+    let is_major =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    let pick = if is_major {
+        parts.next().unwrap_or(last)
+    } else {
+        last
+    };
+    Some(pick.to_string())
 }
 
 /// The value of a downward-API reference to a pod label (`fieldRef:metadata.labels['k']`).

@@ -21,7 +21,18 @@ pub(crate) fn parse_csproj(file: &str, text: &str) -> Result<Manifest, ParseErro
             let name = file.rsplit('/').next().unwrap_or(file);
             name.strip_suffix(".csproj").map(str::to_string)
         });
+    push_refs(&mut m, file, &all, "FrameworkReference");
     push_refs(&mut m, file, &all, "PackageReference");
+    // The Web SDK references the ASP.NET Core shared framework implicitly (listed last, so an
+    // explicit package is what findings point at).
+    if root.attr("Sdk").is_some_and(|sdk| sdk.ends_with(".Web")) {
+        m.dependencies.push(Dependency {
+            name: "Microsoft.AspNetCore.App".to_string(),
+            version: None,
+            file: file.to_string(),
+            line: root.line,
+        });
+    }
     Ok(m)
 }
 
@@ -105,6 +116,7 @@ mod tests {
                 ("Datadog.Trace", Some("2.49.0"), 6),
                 ("Serilog", Some("3.1.1"), 7),
                 ("Datadog.Trace.Bundle", None, 10),
+                ("Microsoft.AspNetCore.App", None, 1),
             ]
         );
         let named = parse_csproj(
