@@ -146,6 +146,9 @@ fn summary(report: &ScanReport, findings: &[&Finding]) -> String {
     if suppressed > 0 {
         let _ = write!(line, "; {suppressed} suppressed");
     }
+    if let Some(score) = report.score {
+        let _ = write!(line, "; instrumentation score {score}/100");
+    }
     if !report.diagnostics.is_empty() {
         let _ = write!(
             line,
@@ -276,6 +279,21 @@ pub fn service_header(service: &ServiceSummary) -> String {
         None => "no init".to_string(),
     };
     let _ = write!(header, " — {tracer}, {init}");
+    if !service.entry_points.is_empty() {
+        let covered = service
+            .entry_points
+            .iter()
+            .filter(|e| e.covered_by.is_some())
+            .count();
+        let _ = write!(
+            header,
+            ", {covered}/{} entry points covered",
+            service.entry_points.len()
+        );
+    }
+    if let Some(score) = service.score {
+        let _ = write!(header, ", score {score}");
+    }
     header
 }
 
