@@ -1,0 +1,41 @@
+package notify
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/DataDog/dd-trace-go/v2/ddtrace/tracer"
+)
+
+type Sender interface {
+	Send(ctx context.Context, to, body string) error
+}
+
+type Handler struct{ sender Sender }
+
+func (h *Handler) SendEmail(w http.ResponseWriter, r *http.Request) {
+	span, ctx := tracer.StartSpanFromContext(r.Context(), "notify.email")
+	defer span.Finish()
+	if err := h.sender.Send(ctx, r.FormValue("to"), r.FormValue("body")); err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (h *Handler) Render(ctx context.Context, template string) string {
+	parent, _ := tracer.SpanFromContext(ctx)
+	span := tracer.StartSpan("notify.render", tracer.ChildOf(parent.Context()))
+	defer span.Finish()
+	return template
+}
+
+// RunDigest is started by main on a ticker: no request, so a new trace is what we want.
+func RunDigest(sender Sender) {
+	for range time.Tick(time.Hour) {
+		span, ctx := tracer.StartSpanFromContext(context.Background(), "notify.digest")
+		_ = sender.Send(ctx, "ops@example.com", "digest")
+		span.Finish()
+	}
+}
