@@ -1,0 +1,9 @@
+module github.com/acme/checkout
+
+go 1.22
+
+require (
+	github.com/DataDog/dd-trace-go/contrib/IBM/sarama/v2 v2.1.0
+	github.com/DataDog/dd-trace-go/v2 v2.1.0
+	github.com/IBM/sarama v1.43.3
+)
