@@ -1,0 +1,8 @@
+module example.com/payments
+
+go 1.22
+
+require (
+	github.com/DataDog/dd-trace-go/v2 v2.0.0
+	github.com/stripe/stripe-go/v79 v79.0.0
+)
