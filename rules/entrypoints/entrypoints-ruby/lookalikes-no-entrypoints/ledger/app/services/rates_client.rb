@@ -1,0 +1,24 @@
+require "faraday"
+
+class RatesClient
+  def initialize
+    @http = Faraday.new(url: ENV.fetch("RATES_URL", "http://rates:8080"))
+  end
+
+  def latest
+    @http.get("/rates/latest").body
+  end
+
+  def notify(event)
+    @http.post("/events") do |req|
+      req.body = event.to_json
+    end
+  end
+
+  def listen
+    redis = Redis.new
+    redis.subscribe("rates.updated") do |on|
+      on.message { |_channel, message| Rails.cache.write("rates", message) }
+    end
+  end
+end
