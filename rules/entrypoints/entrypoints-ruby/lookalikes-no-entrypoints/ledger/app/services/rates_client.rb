@@ -22,3 +22,16 @@ class RatesClient
     end
   end
 end
+
+class HistoricalRates
+  def initialize(conn)
+    @conn = conn
+  end
+
+  def fetch(day)
+    @conn.get("/rates/#{day}") do |req|
+      req.params["base"] = "EUR"
+      req.options.timeout = 5
+    end
+  end
+end
