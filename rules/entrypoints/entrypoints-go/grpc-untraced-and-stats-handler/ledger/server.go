@@ -42,5 +42,11 @@ func main() {
 	lis, _ := net.Listen("tcp", ":50052")
 	srv := grpc.NewServer()
 	pb.RegisterLedgerServer(srv, &ledger{}) // expect: entrypoints-go
-	srv.Serve(lis)
+	go srv.Serve(lis)
+
+	// The admin server is traced with the stats handler: only its services are covered.
+	admin := grpc.NewServer(grpc.StatsHandler(grpctrace.NewServerStatsHandler())) // expect: entrypoints-go
+	pb.RegisterAdminServer(admin, &ledger{})                                         // expect: entrypoints-go
+	adminLis, _ := net.Listen("tcp", ":50053")
+	admin.Serve(adminLis)
 }
