@@ -14,6 +14,8 @@ type Sender interface {
 
 type Handler struct{ sender Sender }
 
+type Message struct{ Kind, To, Body string }
+
 func (h *Handler) SendEmail(w http.ResponseWriter, r *http.Request) {
 	span, ctx := tracer.StartSpanFromContext(r.Context(), "notify.email")
 	defer span.Finish()
@@ -29,6 +31,16 @@ func (h *Handler) Render(ctx context.Context, template string) string {
 	span := tracer.StartSpan("notify.render", tracer.ChildOf(parent.Context()))
 	defer span.Finish()
 	return template
+}
+
+// Consume handles queued notifications: each message is its own unit of work, parented from the
+// message headers (not from the worker's ctx).
+func Consume(ctx context.Context, sender Sender, messages <-chan Message) {
+	for msg := range messages {
+		span := tracer.StartSpan("notify.consume", tracer.ResourceName(msg.Kind))
+		_ = sender.Send(ctx, msg.To, msg.Body)
+		span.Finish()
+	}
 }
 
 // RunDigest is started by main on a ticker: no request, so a new trace is what we want.

@@ -30,6 +30,13 @@ public class InvoiceService {
         return repository.markRefundedAsync(invoiceId).whenComplete((ok, err) -> span.finish());
     }
 
+    void markSent(String invoiceId) {
+        // Nothing between start and finish can throw: no finally needed.
+        Span span = tracer.buildSpan("billing.sent").start();
+        span.setTag("invoice.id", invoiceId);
+        span.finish();
+    }
+
     Span startExport(String batch) {
         Span span = tracer.buildSpan("billing.export").withTag("batch", batch).start();
         return span;
