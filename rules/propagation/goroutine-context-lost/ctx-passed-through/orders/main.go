@@ -55,6 +55,17 @@ func (s *server) purgeExpired() {
 	}
 }
 
+// serve stops the server when ctx is cancelled: the shutdown deadline needs a fresh context.
+func serve(ctx context.Context, srv *http.Server) error {
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+	}()
+	return srv.ListenAndServe()
+}
+
 func main() {
 	tracer.Start(tracer.WithService("orders"))
 	defer tracer.Stop()
@@ -69,5 +80,5 @@ func main() {
 	}()
 	mux := httptrace.NewServeMux()
 	mux.HandleFunc("/orders", s.createOrder)
-	log.Fatal(http.ListenAndServe(":8080", mux))
+	log.Fatal(serve(context.Background(), &http.Server{Addr: ":8080", Handler: mux}))
 }
