@@ -321,9 +321,10 @@ fn run_rules_test(dir: Option<PathBuf>) -> Result<u8> {
     }
     let ids: Vec<String> = set.rules.iter().map(|r| r.info.id.clone()).collect();
     let cases = fixtures::find_cases(&search_dir, &ids);
+    let runner = fixtures::FixtureRunner::new(&rule_dirs)?;
     let (mut passed, mut failed) = (0usize, 0usize);
     for (rule, case) in &cases {
-        let r = fixtures::run_case(rule, case, &rule_dirs);
+        let r = runner.run(rule, case);
         if r.passed() {
             passed += 1;
             println!("ok      {rule}  {}", case.display());

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::finding::Diagnostic;
-use crate::scan::{scan, ScanOptions};
+use crate::scan::{scan_prepared, PreparedRules, ScanError, ScanOptions};
 
 /// Name of the expectation file for formats without comments.
 pub const EXPECT_FILE: &str = "expect.txt";
@@ -120,46 +120,114 @@ pub fn find_cases(dir: &Path, rule_ids: &[String]) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// Run one case: scan it with only `rule` (and the fact rules) enabled.
-pub fn run_case(rule: &str, case: &Path, rule_dirs: &[PathBuf]) -> CaseResult {
-    let config = case.join(crate::config::CONFIG_FILE_NAME);
-    let options = ScanOptions {
-        root: case.to_path_buf(),
-        rule_dirs: rule_dirs.to_vec(),
-        only_rules: vec![rule.to_string()],
-        config_path: config.is_file().then_some(config),
-        no_config: true,
-        ..Default::default()
-    };
-    let expected = expectations(case, rule);
-    match scan(&options) {
-        Ok(report) => CaseResult {
-            rule: rule.into(),
-            case: case.into(),
-            expected,
-            // Finding rules are judged by their findings, fact rules by where they report facts.
-            actual: if report.rules.iter().any(|r| r.id == rule) {
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.rule == rule)
-                    .map(|f| (f.file.clone(), f.line))
-                    .collect()
-            } else {
-                report
-                    .fact_sites
-                    .iter()
-                    .filter(|f| f.rule == rule)
-                    .map(|f| (f.file.clone(), f.line))
-                    .collect()
+/// Runs many fixture cases with the rules loaded and compiled once.
+pub struct FixtureRunner {
+    prepared: PreparedRules,
+    rule_dirs: Vec<PathBuf>,
+}
+
+impl FixtureRunner {
+    /// Load the built-in rules plus `rule_dirs` (custom rules override built-ins by id).
+    pub fn new(rule_dirs: &[PathBuf]) -> Result<FixtureRunner, ScanError> {
+        let options = ScanOptions {
+            rule_dirs: rule_dirs.to_vec(),
+            no_config: true,
+            ..Default::default()
+        };
+        let prepared = PreparedRules::load(&options, &crate::config::Config::default())?;
+        Ok(FixtureRunner {
+            prepared,
+            rule_dirs: rule_dirs.to_vec(),
+        })
+    }
+
+    /// Rule load errors (compile errors, bad metadata).
+    pub fn load_errors(&self) -> &[Diagnostic] {
+        &self.prepared.rules.errors
+    }
+
+    /// Run one case: scan it and compare `rule`'s findings (or facts) with the markers. The
+    /// case's own `apm-doctor.toml`, if any, supplies `[paths]` and `[critical]`.
+    pub fn run(&self, rule: &str, case: &Path) -> CaseResult {
+        let config = case.join(crate::config::CONFIG_FILE_NAME);
+        let options = ScanOptions {
+            root: case.to_path_buf(),
+            rule_dirs: self.rule_dirs.clone(),
+            config_path: config.is_file().then_some(config),
+            no_config: true,
+            ..Default::default()
+        };
+        let expected = expectations(case, rule);
+        let origin_of = |id: &str| {
+            self.prepared
+                .rules
+                .rules
+                .iter()
+                .find(|r| r.info.id == id)
+                .map(|r| r.origin.clone())
+        };
+        let own_origin = origin_of(rule);
+        let fact_origins: Vec<String> = self
+            .prepared
+            .rules
+            .rules
+            .iter()
+            .filter(|r| r.info.category == "facts")
+            .map(|r| r.origin.clone())
+            .collect();
+        match scan_prepared(&options, &self.prepared) {
+            Ok(report) => CaseResult {
+                rule: rule.into(),
+                case: case.into(),
+                expected,
+                // Finding rules are judged by their findings, fact rules by their facts.
+                actual: if report.rules.iter().any(|r| r.id == rule) {
+                    report
+                        .findings
+                        .iter()
+                        .filter(|f| f.rule == rule)
+                        .map(|f| (f.file.clone(), f.line))
+                        .collect()
+                } else {
+                    report
+                        .fact_sites
+                        .iter()
+                        .filter(|f| f.rule == rule)
+                        .map(|f| (f.file.clone(), f.line))
+                        .collect()
+                },
+                // Other finding rules' errors are not this case's business.
+                diagnostics: report
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| {
+                        d.kind != "rule-error"
+                            || Some(&d.file) == own_origin.as_ref()
+                            || fact_origins.contains(&d.file)
+                    })
+                    .collect(),
+                error: None,
             },
-            diagnostics: report.diagnostics,
-            error: None,
-        },
+            Err(e) => CaseResult {
+                rule: rule.into(),
+                case: case.into(),
+                expected,
+                actual: BTreeSet::new(),
+                diagnostics: Vec::new(),
+                error: Some(e.to_string()),
+            },
+        }
+    }
+}
+
+/// Run one case with freshly loaded rules (prefer [`FixtureRunner`] for many cases).
+pub fn run_case(rule: &str, case: &Path, rule_dirs: &[PathBuf]) -> CaseResult {
+    match FixtureRunner::new(rule_dirs) {
+        Ok(runner) => runner.run(rule, case),
         Err(e) => CaseResult {
             rule: rule.into(),
             case: case.into(),
-            expected,
+            expected: expectations(case, rule),
             actual: BTreeSet::new(),
             diagnostics: Vec::new(),
             error: Some(e.to_string()),

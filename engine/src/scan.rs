@@ -176,12 +176,70 @@ fn read_text(entry: &WalkEntry, max: u64) -> Result<String, &'static str> {
 /// Scan a tree.
 pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     let started = Instant::now();
-    let root = options.root.clone();
-    if !root.exists() {
-        return Err(ScanError::MissingRoot(root.display().to_string()));
+    if !options.root.exists() {
+        return Err(ScanError::MissingRoot(options.root.display().to_string()));
     }
     let config = load_config(options)?;
     let (rules, spec) = load_rules(options, &config)?;
+    run(options, &config, &rules, &spec, None, started)
+}
+
+/// Rules loaded and their queries compiled for every grammar, once, for many scans (the
+/// fixture suite, tests). `only_rules`, `[rules]` settings and rule folders are fixed here;
+/// each scan still reads its own `apm-doctor.toml` for `[paths]` and `[critical]`.
+pub struct PreparedRules {
+    /// The loaded rules.
+    pub rules: RuleSet,
+    /// The sandbox to build engines from.
+    pub spec: SandboxSpec,
+    queries: QueryIndex,
+    query_errors: Vec<Diagnostic>,
+}
+
+impl PreparedRules {
+    /// Load rules as `options` and `config` say and compile all their queries.
+    pub fn load(options: &ScanOptions, config: &Config) -> Result<PreparedRules, ScanError> {
+        let (rules, spec) = load_rules(options, config)?;
+        let (queries, query_errors) = QueryIndex::build_all(&rules.rules);
+        Ok(PreparedRules {
+            rules,
+            spec,
+            queries,
+            query_errors,
+        })
+    }
+}
+
+/// Scan with rules prepared beforehand.
+pub fn scan_prepared(
+    options: &ScanOptions,
+    prepared: &PreparedRules,
+) -> Result<ScanReport, ScanError> {
+    let started = Instant::now();
+    if !options.root.exists() {
+        return Err(ScanError::MissingRoot(options.root.display().to_string()));
+    }
+    let config = load_config(options)?;
+    run(
+        options,
+        &config,
+        &prepared.rules,
+        &prepared.spec,
+        Some((&prepared.queries, &prepared.query_errors)),
+        started,
+    )
+}
+
+/// The pipeline proper.
+fn run(
+    options: &ScanOptions,
+    config: &Config,
+    rules: &RuleSet,
+    spec: &SandboxSpec,
+    prebuilt: Option<(&QueryIndex, &Vec<Diagnostic>)>,
+    started: Instant,
+) -> Result<ScanReport, ScanError> {
+    let root = options.root.clone();
 
     let mut exclude = config.paths.exclude.clone();
     exclude.extend(options.exclude.iter().cloned());
@@ -202,7 +260,14 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
         .iter()
         .filter_map(|e| Grammar::from_path(&e.rel))
         .collect();
-    let (queries, query_errors) = QueryIndex::build(&rules.rules, &grammars);
+    let built;
+    let (queries, query_errors) = match prebuilt {
+        Some((q, e)) => (q, e.clone()),
+        None => {
+            built = QueryIndex::build(&rules.rules, &grammars);
+            (&built.0, built.1.clone())
+        }
+    };
     let mut diagnostics = rules.errors.clone();
     diagnostics.extend(query_errors);
     diagnostics.extend(walked.diagnostics);
@@ -285,8 +350,8 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
 
     // Phase 1: source files and config files, in parallel, one engine per worker.
     let file_ctx = FileContext {
-        rules: &rules,
-        queries: &queries,
+        rules,
+        queries,
         model: &model,
         max,
         critical: Dynamic::from_array(

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use apm_doctor_engine::fixtures::{expectations, find_cases, run_case, CaseResult};
+use apm_doctor_engine::fixtures::{expectations, find_cases, CaseResult, FixtureRunner};
 use apm_doctor_engine::rules::{builtin_source_dir, Limits, LoadOptions, RuleSet, SandboxSpec};
+use rayon::prelude::*;
 
 /// The built-in rules, loaded as `apm-doctor rules test` loads them.
 fn builtin_rules() -> RuleSet {
@@ -65,9 +66,10 @@ fn every_builtin_fixture_case_passes() {
         "no fixture cases under {}",
         builtin_source_dir()
     );
+    let runner = FixtureRunner::new(&[]).expect("rules load");
     let failures: Vec<String> = cases
-        .iter()
-        .map(|(rule, case)| run_case(rule, case, &[]))
+        .par_iter()
+        .map(|(rule, case)| runner.run(rule, case))
         .filter(|r| !r.passed())
         .map(|r| describe(&r))
         .collect();
