@@ -99,6 +99,9 @@ pub struct Workload {
     pub labels: Vec<Located>,
     /// Kubernetes namespace, if any.
     pub namespace: Option<String>,
+    /// CronJob schedule (`*/5 * * * *`), if any.
+    #[serde(default)]
+    pub schedule: Option<String>,
 }
 
 impl Workload {
@@ -119,6 +122,7 @@ impl Workload {
             commands: Vec::new(),
             labels: Vec::new(),
             namespace: None,
+            schedule: None,
         }
     }
 }

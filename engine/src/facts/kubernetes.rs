@@ -101,6 +101,12 @@ fn object(file: &str, doc: &YamlNode, out: &mut Vec<Workload>, allow_list: bool)
                 };
                 container(file, c, &mut w);
                 w.labels = labels.clone();
+                if kind == "CronJob" {
+                    w.schedule = doc
+                        .path(&["spec", "schedule"])
+                        .and_then(|n| n.as_str())
+                        .map(str::to_string);
+                }
                 out.push(w);
             }
         }
@@ -348,6 +354,7 @@ data:
         assert_eq!(ws.len(), 2);
         assert_eq!(ws[0].name.as_deref(), Some("nightly"));
         assert_eq!(ws[0].resource_kind.as_deref(), Some("CronJob"));
+        assert_eq!(ws[0].schedule, None);
         assert_eq!(ws[0].line, 14);
         assert_eq!(ws[1].name.as_deref(), Some("debug"));
         assert_eq!(ws[1].commands[0].text, "sleep infinity");
@@ -366,5 +373,14 @@ data:
         assert!(parse("bad.yaml", "apiVersion: v1\nkind: Pod\nspec: [\n").is_err());
         let deep = format!("apiVersion: v1\nkind: Pod\nspec: {}", "[".repeat(50_000));
         assert!(parse("deep.yaml", &deep).is_err());
+    }
+
+    #[test]
+    fn cronjob_schedule() {
+        let text = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly-report\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: report\n            image: acme/report:1.2\n";
+        let ws = parse("k8s/cron.yaml", text).unwrap();
+        assert_eq!(ws.len(), 1);
+        assert_eq!(ws[0].schedule.as_deref(), Some("0 3 * * *"));
+        assert_eq!(ws[0].line, 12);
     }
 }
