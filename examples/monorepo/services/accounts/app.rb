@@ -4,6 +4,7 @@ require 'sinatra/base'
 require 'sinatra/json'
 require 'bcrypt'
 require_relative 'lib/account_store'
+require_relative 'workers/welcome_email_worker'
 
 # Customer accounts: sign-up, sign-in and profile.
 class AccountsApp < Sinatra::Base
@@ -22,6 +23,7 @@ class AccountsApp < Sinatra::Base
 
     digest = BCrypt::Password.create(body['password'])
     account = settings.store.create(email: body['email'], name: body['name'], password_digest: digest)
+    WelcomeEmailWorker.perform_async(account[:id])
     status 201
     json account.except(:password_digest)
   end

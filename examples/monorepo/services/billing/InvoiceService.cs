@@ -44,4 +44,13 @@ public class InvoiceService(NpgsqlDataSource db)
             invoice);
         return invoice;
     }
+
+    public async Task<bool> VoidAsync(Guid id)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        var rows = await conn.ExecuteAsync(
+            "UPDATE invoices SET voided_at = now() WHERE id = @id AND voided_at IS NULL",
+            new { id });
+        return rows == 1;
+    }
 }

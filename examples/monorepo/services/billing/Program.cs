@@ -1,4 +1,5 @@
 using AcmeShop.Billing;
+using Datadog.Trace;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +38,16 @@ app.MapPost("/invoices", async (CreateInvoice request, InvoiceService invoices) 
     }
     var invoice = await invoices.CreateAsync(request);
     return Results.Created($"/invoices/{invoice.Id}", invoice);
+});
+
+// Voiding is audited by finance: traced explicitly, with the outcome on the span.
+app.MapPost("/invoices/{id:guid}/void", async (Guid id, InvoiceService invoices) =>
+{
+    using var scope = Tracer.Instance.StartActive("invoice.void");
+    scope.Span.ResourceName = "POST /invoices/{id}/void";
+    var voided = await invoices.VoidAsync(id);
+    scope.Span.SetTag("invoice.voided", voided ? "true" : "false");
+    return voided ? Results.NoContent() : Results.NotFound();
 });
 
 app.Run();

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -45,8 +46,22 @@ func main() {
 			log.Fatalf("listen: %v", err)
 		}
 	}()
+
+	// gRPC API for shipping (warehouse lookups).
+	grpcSrv := newGRPCServer(h.stock)
+	lis, err := net.Listen("tcp", ":9090")
+	if err != nil {
+		log.Fatalf("listen grpc: %v", err)
+	}
+	go func() {
+		if err := grpcSrv.Serve(lis); err != nil {
+			log.Fatalf("serve grpc: %v", err)
+		}
+	}()
+
 	<-ctx.Done()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	grpcSrv.GracefulStop()
 	_ = srv.Shutdown(shutdown)
 }

@@ -5,6 +5,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -23,9 +24,17 @@ func main() {
 	e.Use(middleware.Recover(), echotrace.Middleware())
 
 	carriers := newCarrierClient(os.Getenv("CARRIER_API_URL"), os.Getenv("CARRIER_API_KEY"))
+	warehouses, err := newWarehouseClient()
+	if err != nil {
+		log.Fatalf("inventory client: %v", err)
+	}
+	events := newShipmentEvents(strings.Split(os.Getenv("KAFKA_BROKERS"), ","))
+	defer events.Close()
+
 	e.GET("/healthz", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
 	e.POST("/quotes", quoteHandler(carriers))
-	e.POST("/labels", labelHandler(carriers))
+	e.POST("/labels", labelHandler(carriers, warehouses, events))
 
+	go startAdmin(carriers)
 	log.Fatal(e.Start(":8080"))
 }

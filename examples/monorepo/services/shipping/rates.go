@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	httptrace "gopkg.in/DataDog/dd-trace-go.v1/contrib/net/http"
+	"gopkg.in/DataDog/dd-trace-go.v1/ddtrace/tracer"
 )
 
 type parcel struct {
@@ -41,7 +42,10 @@ func newCarrierClient(base, key string) *carrierClient {
 	}
 }
 
-func (c *carrierClient) post(ctx context.Context, path string, in, out any) error {
+func (c *carrierClient) post(ctx context.Context, path string, in, out any) (err error) {
+	span, ctx := tracer.StartSpanFromContext(ctx, "carrier.request", tracer.ResourceName(path))
+	defer span.Finish(tracer.WithError(err))
+
 	body, err := json.Marshal(in)
 	if err != nil {
 		return err
@@ -78,17 +82,25 @@ func quoteHandler(carriers *carrierClient) echo.HandlerFunc {
 	}
 }
 
-func labelHandler(carriers *carrierClient) echo.HandlerFunc {
+func labelHandler(carriers *carrierClient, warehouses *warehouseClient, events *shipmentEvents) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var req struct {
-			OrderID string `json:"order_id"`
-			Carrier string `json:"carrier"`
-			Service string `json:"service"`
-			Parcel  parcel `json:"parcel"`
+			OrderID       string `json:"order_id"`
+			CustomerEmail string `json:"customer_email"`
+			Carrier       string `json:"carrier"`
+			Service       string `json:"service"`
+			Parcel        parcel `json:"parcel"`
+			TotalCents    int    `json:"total_cents"`
+			Currency      string `json:"currency"`
 		}
 		if err := c.Bind(&req); err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}
+		origin, err := warehouses.originZip(c.Request().Context(), req.OrderID)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadGateway, err.Error())
+		}
+		req.Parcel.FromZip = origin
 		var label struct {
 			TrackingNumber string `json:"tracking_number"`
 			URL            string `json:"label_url"`
@@ -96,6 +108,15 @@ func labelHandler(carriers *carrierClient) echo.HandlerFunc {
 		if err := carriers.post(c.Request().Context(), "/v2/labels", req, &label); err != nil {
 			return echo.NewHTTPError(http.StatusBadGateway, err.Error())
 		}
+		// The notification must not delay the label, and the request context is cancelled as
+		// soon as we respond: publish in the background.
+		go events.Shipped(context.Background(), shippedEvent{
+			OrderID:        req.OrderID,
+			CustomerEmail:  req.CustomerEmail,
+			TrackingNumber: label.TrackingNumber,
+			TotalCents:     req.TotalCents,
+			Currency:       req.Currency,
+		})
 		return c.JSON(http.StatusCreated, label)
 	}
 }

@@ -34,6 +34,11 @@ class AccountStore
     token
   end
 
+  # Returns the number of sessions deleted.
+  def purge_expired_sessions
+    connection.exec('DELETE FROM sessions WHERE expires_at < now()').cmd_tuples
+  end
+
   private
 
   def connection

@@ -47,4 +47,35 @@ $app->put('/products/{sku}', function (Request $req, Response $res, array $args)
     return json($res, $products->find($args['sku']));
 });
 
+// Active promotion by code, for the pricing service.
+$app->get('/promotions/{code}', function (Request $req, Response $res, array $args) use ($products) {
+    $promotion = $products->activePromotion($args['code']);
+    return $promotion === null ? json($res, ['error' => 'no such promotion'], 404) : json($res, $promotion);
+});
+
+// Nightly supplier feed (thousands of rows): traced by hand so slow imports can be found.
+// The span calls are skipped while the ddtrace extension is not installed in the image.
+$app->post('/products/import', function (Request $req, Response $res) use ($products) {
+    $span = function_exists('DDTrace\start_span') ? \DDTrace\start_span() : null;
+    if ($span !== null) {
+        $span->name = 'catalog.import';
+        $span->resource = 'POST /products/import';
+    }
+    try {
+        $imported = 0;
+        foreach ((array) $req->getParsedBody() as $row) {
+            $products->upsert((string) $row['sku'], (string) $row['name'], (int) $row['price_cents'], $row['category'] ?? null);
+            $imported++;
+        }
+        if ($span !== null) {
+            $span->meta['catalog.imported'] = (string) $imported;
+        }
+        return json($res, ['imported' => $imported]);
+    } finally {
+        if ($span !== null) {
+            \DDTrace\close_span();
+        }
+    }
+});
+
 $app->run();

@@ -50,4 +50,16 @@ final class ProductRepository
         );
         $stmt->execute(['sku' => $sku, 'name' => $name, 'price' => $priceCents, 'category' => $category]);
     }
+
+    /** @return array{code: string, percent_off: int, min_subtotal_cents: int}|null */
+    public function activePromotion(string $code): ?array
+    {
+        $stmt = $this->pdo->prepare(
+            'SELECT code, percent_off, min_subtotal_cents FROM promotions
+             WHERE code = :code AND now() BETWEEN starts_at AND ends_at'
+        );
+        $stmt->execute(['code' => $code]);
+        $row = $stmt->fetch();
+        return $row === false ? null : $row;
+    }
 }

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask, abort, jsonify, request
 
-from checkout import db
+from checkout import db, events
 from checkout.payments import PaymentError, charge
 
 app = Flask(__name__)
@@ -42,6 +42,7 @@ def place_order():
     except PaymentError as err:
         return jsonify({"error": str(err)}), 402
     order_id = db.create_order(cart, payment_id)
+    events.order_placed(order_id, body.get("email"), total, cart["currency"])
     return jsonify({"order_id": order_id, "total_cents": total}), 201
 
 

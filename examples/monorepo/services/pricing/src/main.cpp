@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pricing.hpp"
+#include "promotions.hpp"
 
 namespace dd = datadog::tracing;
 using json = nlohmann::json;
@@ -48,13 +49,16 @@ int main() {
   }
   dd::Tracer tracer{*validated};
 
+  const char* catalog_url = std::getenv("CATALOG_URL");
+  pricing::PromotionsClient promotions{catalog_url ? catalog_url : "http://catalog"};
+
   httplib::Server server;
 
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
 
-  server.Post("/quotes", [&tracer](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/quotes", [&tracer, &promotions](const httplib::Request& req, httplib::Response& res) {
     dd::SpanConfig options;
     options.name = "http.request";
     options.resource = "POST /quotes";
@@ -69,7 +73,8 @@ int main() {
       for (const auto& line : body.at("items")) {
         items.push_back({line.at("sku"), line.at("quantity"), line.at("unit_price_cents")});
       }
-      const auto quote = pricing::price_basket(items, body.value("promo_code", ""));
+      const auto promo = promotions.find(body.value("promo_code", ""));
+      const auto quote = pricing::price_basket(items, promo);
       res.set_content(json{{"subtotal_cents", quote.subtotal_cents},
                            {"discount_cents", quote.discount_cents},
                            {"total_cents", quote.total_cents},

@@ -9,16 +9,6 @@ namespace {
 // Volume discount in basis points by minimum quantity.
 const std::map<int, int> kVolumeTiers = {{10, 500}, {50, 1000}, {100, 1500}};
 
-struct Promotion {
-  std::int64_t min_subtotal_cents;
-  int percent_off;
-};
-
-const std::map<std::string, Promotion> kPromotions = {
-    {"WELCOME10", {0, 10}},
-    {"BIGBASKET", {20000, 15}},
-};
-
 int volume_discount_bps(int quantity) {
   int bps = 0;
   for (const auto& [min_qty, tier_bps] : kVolumeTiers) {
@@ -29,7 +19,7 @@ int volume_discount_bps(int quantity) {
 
 }  // namespace
 
-Quote price_basket(const std::vector<LineItem>& items, const std::string& promo_code) {
+Quote price_basket(const std::vector<LineItem>& items, const std::optional<Promotion>& promo) {
   Quote quote;
   for (const auto& item : items) {
     const std::int64_t gross = item.unit_price_cents * item.quantity;
@@ -38,11 +28,10 @@ Quote price_basket(const std::vector<LineItem>& items, const std::string& promo_
     quote.discount_cents += off;
     if (off > 0) quote.applied_promotions.push_back("volume:" + item.sku);
   }
-  auto promo = kPromotions.find(promo_code);
-  if (promo != kPromotions.end() && quote.subtotal_cents >= promo->second.min_subtotal_cents) {
+  if (promo && quote.subtotal_cents >= promo->min_subtotal_cents) {
     const std::int64_t remaining = quote.subtotal_cents - quote.discount_cents;
-    quote.discount_cents += remaining * promo->second.percent_off / 100;
-    quote.applied_promotions.push_back(promo_code);
+    quote.discount_cents += remaining * promo->percent_off / 100;
+    quote.applied_promotions.push_back(promo->code);
   }
   quote.total_cents = std::max<std::int64_t>(0, quote.subtotal_cents - quote.discount_cents);
   return quote;

@@ -17,3 +17,8 @@ class RecentViews:
 
     def recent(self, customer_id, n):
         return self.redis.lrange(f"views:{customer_id}", 0, n - 1)
+
+    def forget(self, sku):
+        """Remove a product from every customer's history (it left the catalog)."""
+        for key in self.redis.scan_iter("views:*", count=500):
+            self.redis.lrem(key, 0, sku)

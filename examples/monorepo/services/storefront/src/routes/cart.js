@@ -1,6 +1,7 @@
 'use strict';
 
 const express = require('express');
+const tracer = require('dd-trace');
 const { request } = require('undici');
 
 const CHECKOUT_URL = process.env.CHECKOUT_URL || 'http://checkout:8000';
@@ -8,8 +9,11 @@ const router = express.Router();
 
 router.get('/:cartId', async (req, res, next) => {
   try {
-    const { statusCode, body } = await request(`${CHECKOUT_URL}/carts/${req.params.cartId}`);
-    res.status(statusCode).json(await body.json());
+    const cart = await tracer.trace('cart.fetch', { resource: `GET /carts/${req.params.cartId}` }, async () => {
+      const { statusCode, body } = await request(`${CHECKOUT_URL}/carts/${req.params.cartId}`);
+      return { statusCode, json: await body.json() };
+    });
+    res.status(cart.statusCode).json(cart.json);
   } catch (err) {
     next(err);
   }

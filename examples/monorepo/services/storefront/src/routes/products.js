@@ -3,6 +3,8 @@
 const express = require('express');
 const { request } = require('undici');
 
+const events = require('../events');
+
 const CATALOG_URL = process.env.CATALOG_URL || 'http://catalog:8080';
 const INVENTORY_URL = process.env.INVENTORY_URL || 'http://inventory:8080';
 const RECOMMENDATIONS_URL = process.env.RECOMMENDATIONS_URL || 'http://recommendations:8000';
@@ -34,6 +36,7 @@ router.get('/:sku', async (req, res, next) => {
       getJson(`${RECOMMENDATIONS_URL}/products/${encodeURIComponent(sku)}/similar?limit=6`),
     ]);
     if (!product) return res.status(404).json({ error: 'not found' });
+    events.productViewed(req.get('x-customer-id'), sku);
     res.json({ ...product, available: stock ? stock.available : 0, similar: similar ? similar.similar : [] });
   } catch (err) {
     next(err);

@@ -27,13 +27,20 @@ public class ChargeController {
     public record ChargeResponse(String id, String status) {}
 
     private final RestClient processor;
+    private final FraudClient fraud;
 
-    public ChargeController(RestClient processor) {
+    public ChargeController(RestClient processor, FraudClient fraud) {
         this.processor = processor;
+        this.fraud = fraud;
     }
 
     @PostMapping("/charges")
     public ResponseEntity<?> charge(@Valid @RequestBody ChargeRequest request) {
+        FraudClient.Assessment assessment = fraud.assess(request.customerId(), request.amount(), request.currency());
+        if ("reject".equals(assessment.decision())) {
+            return ResponseEntity.status(HttpStatus.PAYMENT_REQUIRED)
+                    .body(Map.of("reason", "declined", "assessment", assessment.id()));
+        }
         try {
             ChargeResponse response = processor.post()
                     .uri("/charges")
