@@ -34,11 +34,12 @@ fn facts<'a>(svc: &'a Service, kind: &str) -> impl Iterator<Item = Map> + 'a {
 
 /// What covers an entry point of `svc`, if anything.
 fn covered_by(svc: &Service, data: &PackageData, ep: &Map, framework: &str) -> Option<String> {
+    // A span is only sent by a tracer that is declared and started.
+    let tracer = svc.tracer.as_ref()?;
+    svc.init.as_ref()?;
     if let Some(op) = text(ep, "manual") {
         return Some(format!("manual:{op}"));
     }
-    let tracer = svc.tracer.as_ref()?;
-    svc.init.as_ref()?;
     let integration = data.integration_for(&tracer.library, framework)?;
     if let (Some(min), Some(version)) = (&integration.min_version, &tracer.version) {
         if apm_doctor_stdlib::compare_versions(version, min) == Some(std::cmp::Ordering::Less) {

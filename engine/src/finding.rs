@@ -214,6 +214,12 @@ pub struct Stats {
     pub rules: usize,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
+    /// Time spent in each rule's hooks, in milliseconds summed over worker threads.
+    #[serde(default)]
+    pub rule_ms: BTreeMap<String, u64>,
+    /// Time spent parsing and running queries, in milliseconds summed over worker threads.
+    #[serde(default)]
+    pub parse_ms: u64,
 }
 
 /// A problem that made the run incomplete (a broken rule, an unparsable file...).

@@ -126,6 +126,10 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
     parsed: bool,
     skip: Option<&'static str>,
+    /// (rule index, microseconds in its hook).
+    timings: Vec<(usize, u64)>,
+    /// Microseconds parsing and querying.
+    parse_micros: u64,
 }
 
 /// Load the configuration the options point at.
@@ -394,6 +398,8 @@ fn run(
 
     let mut findings = Vec::new();
     let mut raw_facts = Vec::new();
+    let mut rule_micros: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut parse_micros = 0u64;
     for r in file_results.into_iter().chain(config_results) {
         findings.extend(r.findings);
         raw_facts.extend(r.facts);
@@ -404,6 +410,10 @@ fn run(
         if let Some(reason) = r.skip {
             skip(reason, &mut stats);
         }
+        for (ri, micros) in r.timings {
+            *rule_micros.entry(ri).or_default() += micros;
+        }
+        parse_micros += r.parse_micros;
     }
     let mut fact_sites: Vec<FactSite> = raw_facts
         .iter()
@@ -431,21 +441,25 @@ fn run(
         .iter()
         .map(|s| rhai::serde::to_dynamic(s).unwrap_or(Dynamic::UNIT))
         .collect();
-    let service_results: Vec<(Vec<Finding>, Vec<Diagnostic>)> = model
+    let service_results: Vec<FileResult> = model
         .services
         .par_iter()
         .zip(service_maps.par_iter())
         .map_init(
             || spec.engine(),
             |engine, (svc, map)| {
-                let mut found = Vec::new();
-                let mut errors = Vec::new();
+                let mut out = FileResult::default();
                 let anchor = svc
                     .manifests
                     .first()
                     .map(|m| m.file.clone())
                     .unwrap_or_else(|| svc.root.clone());
-                for rule in rules.rules.iter().filter(|r| r.hooks.on_service) {
+                for (ri, rule) in rules
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.hooks.on_service)
+                {
                     if !rule.languages.is_empty()
                         && !svc
                             .language
@@ -463,20 +477,29 @@ fn run(
                         Some(&svc.name),
                         &format!("service `{}`", svc.name),
                     );
-                    found.extend(r.findings);
-                    errors.extend(r.error);
+                    out.timings.push((ri, r.micros));
+                    out.findings.extend(r.findings);
+                    out.diagnostics.extend(r.error);
                 }
-                (found, errors)
+                out
             },
         )
         .collect();
-    for (found, errors) in service_results {
-        findings.extend(found);
-        diagnostics.extend(errors);
+    for r in service_results {
+        findings.extend(r.findings);
+        diagnostics.extend(r.diagnostics);
+        for (ri, micros) in r.timings {
+            *rule_micros.entry(ri).or_default() += micros;
+        }
     }
 
     // Phase 3: the whole repository.
-    let repo_rules: Vec<_> = rules.rules.iter().filter(|r| r.hooks.on_repo).collect();
+    let repo_rules: Vec<_> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.hooks.on_repo)
+        .collect();
     if !repo_rules.is_empty() {
         let engine = spec.engine();
         let mut repo = Map::new();
@@ -488,7 +511,7 @@ fn run(
             .collect();
         repo.insert("unattached".into(), Dynamic::from_array(unattached));
         let repo = Dynamic::from_map(repo);
-        for rule in repo_rules {
+        for (ri, rule) in repo_rules {
             let r = call_hook(
                 &engine,
                 rule,
@@ -498,6 +521,7 @@ fn run(
                 None,
                 "the repository",
             );
+            *rule_micros.entry(ri).or_default() += r.micros;
             findings.extend(r.findings);
             diagnostics.extend(r.error);
         }
@@ -547,6 +571,11 @@ fn run(
     diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     diagnostics.dedup();
     stats.duration_ms = started.elapsed().as_millis() as u64;
+    stats.parse_ms = parse_micros / 1000;
+    stats.rule_ms = rule_micros
+        .into_iter()
+        .map(|(ri, micros)| (rules.rules[ri].info.id.clone(), micros / 1000))
+        .collect();
 
     let services = model
         .services
@@ -627,6 +656,7 @@ fn scan_source(
         result.skip = Some("no-keyword");
         return result;
     }
+    let parse_started = Instant::now();
     let Some(parser) = worker.parser(grammar) else {
         result.skip = Some("no-grammar");
         return result;
@@ -649,6 +679,7 @@ fn scan_source(
     }
     let matches = queries.run(grammar, &tree, &text, &entry.rel, &active);
     drop(tree);
+    result.parse_micros = u64::try_from(parse_started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
     let service_name = owner.map(|s| s.name.as_str());
     for (ri, captures) in matches {
@@ -683,6 +714,7 @@ fn scan_source(
             service_name,
             &entry.rel,
         );
+        result.timings.push((ri, out.micros));
         result.findings.extend(out.findings);
         result.facts.extend(out.facts);
         result.diagnostics.extend(out.error);
@@ -728,7 +760,12 @@ fn run_on_config(
             })
             .map(|s| s.name.clone())
     };
-    let hooks: Vec<_> = rules.rules.iter().filter(|r| r.hooks.on_config).collect();
+    let hooks: Vec<_> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.hooks.on_config)
+        .collect();
     if hooks.is_empty() {
         return result;
     }
@@ -762,7 +799,7 @@ fn run_on_config(
         owner.clone().map_or(Dynamic::UNIT, Dynamic::from),
     );
     let cfg = Dynamic::from_map(cfg);
-    for rule in hooks {
+    for (ri, rule) in hooks {
         let out = call_hook(
             engine,
             rule,
@@ -772,6 +809,7 @@ fn run_on_config(
             owner.as_deref(),
             &c.rel,
         );
+        result.timings.push((ri, out.micros));
         result.findings.extend(out.findings);
         result.facts.extend(out.facts);
         result.diagnostics.extend(out.error);

@@ -177,6 +177,7 @@ fn report() -> ScanReport {
             skipped_by: BTreeMap::from([("binary".to_string(), 2)]),
             rules: 3,
             duration_ms: 5,
+            ..Default::default()
         },
         rules: vec![
             rule(

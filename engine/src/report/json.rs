@@ -122,6 +122,8 @@ struct StatsView<'a> {
     skipped_by: &'a BTreeMap<String, usize>,
     rules: usize,
     duration_ms: u64,
+    parse_ms: u64,
+    rule_ms: &'a BTreeMap<String, u64>,
 }
 
 impl<'a> ReportView<'a> {
@@ -223,6 +225,8 @@ impl<'a> StatsView<'a> {
             skipped_by: &stats.skipped_by,
             rules: stats.rules,
             duration_ms: stats.duration_ms,
+            parse_ms: stats.parse_ms,
+            rule_ms: &stats.rule_ms,
         }
     }
 }
@@ -454,7 +458,9 @@ mod tests {
                 "skipped": 40,
                 "skipped_by": {"binary": 3, "no-keyword": 37},
                 "rules": 12,
-                "duration_ms": 35
+                "duration_ms": 35,
+                "parse_ms": 0,
+                "rule_ms": {}
             })
         );
     }

@@ -330,6 +330,7 @@ pub(crate) mod fixture {
                     .collect(),
                 rules: 12,
                 duration_ms: 35,
+                ..Default::default()
             },
             rules: vec![
                 RuleInfo {

@@ -31,6 +31,8 @@ pub struct HookOutput {
     pub facts: Vec<RawFact>,
     /// The error, if the hook failed or returned something malformed.
     pub error: Option<Diagnostic>,
+    /// Time spent in the hook, in microseconds.
+    pub micros: u64,
 }
 
 /// Innermost (line, column) of a Rhai error, 0 when unknown.
@@ -59,10 +61,14 @@ pub fn call_hook(
     default_service: Option<&str>,
     subject: &str,
 ) -> HookOutput {
+    let started = std::time::Instant::now();
     let mut scope = Scope::new();
     let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
     let result = engine.call_fn_with_options::<Dynamic>(options, &mut scope, &rule.ast, hook, args);
-    let mut out = HookOutput::default();
+    let mut out = HookOutput {
+        micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        ..HookOutput::default()
+    };
     let value = match result {
         Ok(v) => v,
         Err(e) => {
