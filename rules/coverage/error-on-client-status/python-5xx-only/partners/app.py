@@ -10,20 +10,21 @@ app = Flask(__name__)
 log = logging.getLogger(__name__)
 
 
-def call_partner(url, payload):
-    with tracer.trace("partners.call", resource="POST /partner") as span:
-        resp = requests.post(url, json=payload, timeout=5)
-        span.set_tag("http.status_code", resp.status_code)
-        if resp.status_code >= 500:
-            span.error = 1
-        elif resp.status_code >= 400:
-            log.info("partner rejected the payload: %s", resp.text)
-        return resp
-
-
 @app.after_request
 def flag_failures(response):
     span = tracer.current_root_span()
-    if span is not None and response.status_code == 404:
+    if span is not None and response.status_code >= 500:
+        span.error = 1
+    elif span is not None and response.status_code == 404:
         span.set_tag("partners.missing", True)
     return response
+
+
+def call_partner(url, payload):
+    # An outbound call: a 4xx from the partner is a failure of this call (the client-span default).
+    with tracer.trace("partners.call", resource="POST /partner") as span:
+        resp = requests.post(url, json=payload, timeout=5)
+        span.set_tag("http.status_code", resp.status_code)
+        if resp.status_code >= 400:
+            span.error = 1
+        return resp

@@ -6,12 +6,18 @@ const partners = require('./partners')
 
 const app = express()
 
+app.use((req, res, next) => {
+  res.on('finish', () => {
+    const span = tracer.scope().active()
+    if (span && res.statusCode >= 400) {
+      span.setTag('error', new Error(`answered ${res.statusCode}`)) // expect: error-on-client-status
+    }
+  })
+  next()
+})
+
 app.get('/partners/:id', async (req, res) => {
   const response = await partners.fetch(req.params.id)
-  const span = tracer.scope().active()
-  if (span && response.statusCode >= 400) {
-    span.setTag('error', new Error(`partner answered ${response.statusCode}`)) // expect: error-on-client-status
-  }
   res.status(response.statusCode).json(response.body)
 })
 
