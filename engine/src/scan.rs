@@ -439,7 +439,11 @@ fn run(
     let service_maps: Vec<Dynamic> = model
         .services
         .iter()
-        .map(|s| rhai::serde::to_dynamic(s).unwrap_or(Dynamic::UNIT).into_shared())
+        .map(|s| {
+            rhai::serde::to_dynamic(s)
+                .unwrap_or(Dynamic::UNIT)
+                .into_shared()
+        })
         .collect();
     let service_results: Vec<FileResult> = model
         .services
