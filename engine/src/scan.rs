@@ -392,7 +392,7 @@ fn run(
         .par_iter()
         .map_init(
             || spec.engine(),
-            |engine, c| run_on_config(engine, &rules, &model, c),
+            |engine, c| run_on_config(engine, rules, &model, c),
         )
         .collect();
 
