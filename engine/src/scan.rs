@@ -686,7 +686,20 @@ fn scan_source(
     result.parse_micros = u64::try_from(parse_started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
     let service_name = owner.map(|s| s.name.as_str());
-    for (ri, captures) in matches {
+    for (ri, query) in &matches.truncated {
+        result.diagnostics.push(Diagnostic {
+            kind: "limit".into(),
+            file: entry.rel.clone(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "rule `{}`: query `{query}` matched more than {} times in this file; later matches were not given to the rule",
+                rules.rules[*ri].info.id,
+                crate::rules::MAX_MATCHES_PER_QUERY
+            ),
+        });
+    }
+    for (ri, captures) in matches.per_rule {
         let rule = &rules.rules[ri];
         let mut file = Map::new();
         file.insert("path".into(), Dynamic::from(entry.rel.clone()));

@@ -311,3 +311,26 @@ fn unreadable_directories_are_reported() {
     );
     assert!(has_tracer_missing(&report));
 }
+
+#[test]
+fn match_limits_are_reported_not_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    untraced_flask(dir.path());
+    let mut generated = String::from("import ddtrace\n\n");
+    for i in 0..5_200 {
+        generated.push_str(&format!("handler_{i}()\n"));
+    }
+    write(dir.path(), "web/generated.py", &generated);
+    let report = run(dir.path());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.kind == "limit" && d.file == "web/generated.py")
+        .unwrap_or_else(|| panic!("no limit diagnostic: {:?}", report.diagnostics));
+    assert!(d.message.contains("more than 5000"), "{d:?}");
+    assert!(
+        !report.incomplete(),
+        "a cut query is a warning, not a failed run"
+    );
+    assert!(has_tracer_missing(&report));
+}

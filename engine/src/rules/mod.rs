@@ -18,7 +18,7 @@ use crate::finding::{Diagnostic, RuleInfo, Severity};
 use crate::packages::PackageData;
 
 pub use invoke::{call_hook, HookOutput, RawFact};
-pub use queries::{FileMatches, QueryIndex};
+pub use queries::{FileMatches, QueryIndex, MAX_MATCHES_PER_QUERY};
 pub use sandbox::{Limits, SandboxSpec};
 
 /// Which hooks a rule defines.

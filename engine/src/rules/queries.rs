@@ -16,8 +16,8 @@ use crate::language::{Grammar, ALL_GRAMMARS};
 
 /// Longest capture text handed to a rule; longer texts are cut (on a char boundary).
 const MAX_CAPTURE_TEXT: usize = 8 * 1024;
-/// Most matches one rule receives for one file.
-const MAX_MATCHES_PER_RULE: usize = 5_000;
+/// Most matches one query of a rule receives for one file.
+pub const MAX_MATCHES_PER_QUERY: usize = 5_000;
 
 /// Queries of all rules for one grammar.
 struct GrammarQueries {
@@ -39,8 +39,14 @@ pub struct QueryIndex {
     grammars: BTreeMap<Grammar, GrammarQueries>,
 }
 
-/// What a file's queries matched, per rule: (rule index, `matches` map for `on_file`).
-pub type FileMatches = Vec<(usize, Map)>;
+/// What a file's queries matched.
+#[derive(Default)]
+pub struct FileMatches {
+    /// Per rule: (rule index, `matches` map for `on_file`).
+    pub per_rule: Vec<(usize, Map)>,
+    /// (rule index, query name) whose matches were cut at [`MAX_MATCHES_PER_QUERY`].
+    pub truncated: Vec<(usize, String)>,
+}
 
 fn applies(rule: &Rule, grammar: Grammar) -> bool {
     rule.languages.is_empty() || rule.languages.iter().any(|l| l == grammar.family())
@@ -255,9 +261,11 @@ impl QueryIndex {
     ) -> FileMatches {
         let path = Dynamic::from(ImmutableString::from(path));
         let Some(g) = self.grammars.get(&grammar) else {
-            return Vec::new();
+            return FileMatches::default();
         };
-        let mut per_rule: BTreeMap<usize, (Map, usize)> = BTreeMap::new();
+        let mut per_rule: BTreeMap<usize, Map> = BTreeMap::new();
+        let mut counts: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+        let mut truncated = Vec::new();
         let mut cursor = QueryCursor::new();
         let names = g.query.capture_names();
         let mut matches = cursor.matches(&g.query, tree.root_node(), text.as_bytes());
@@ -268,11 +276,16 @@ impl QueryIndex {
             if !active.contains(rule) {
                 continue;
             }
-            let entry = per_rule.entry(*rule).or_insert_with(|| (Map::new(), 0));
-            if entry.1 >= MAX_MATCHES_PER_RULE {
+            let count = counts.entry((*rule, qname.as_str())).or_default();
+            if *count >= MAX_MATCHES_PER_QUERY {
+                if *count == MAX_MATCHES_PER_QUERY {
+                    truncated.push((*rule, qname.clone()));
+                    *count += 1;
+                }
                 continue;
             }
-            entry.1 += 1;
+            *count += 1;
+            let entry = per_rule.entry(*rule).or_default();
             let mut captures = Map::new();
             let mut first_line = None;
             for c in m.captures() {
@@ -294,7 +307,6 @@ impl QueryIndex {
                 Dynamic::from_int(first_line.unwrap_or(1) as i64),
             );
             let list = entry
-                .0
                 .entry(qname.as_str().into())
                 .or_insert_with(|| Dynamic::from_array(Array::new()));
             if let Some(mut arr) = list.write_lock::<Array>() {
@@ -302,10 +314,10 @@ impl QueryIndex {
             }
         }
         // Rules whose queries matched nothing are not called.
-        per_rule
-            .into_iter()
-            .map(|(rule, (map, _))| (rule, map))
-            .collect()
+        FileMatches {
+            per_rule: per_rule.into_iter().collect(),
+            truncated,
+        }
     }
 }
 
