@@ -116,6 +116,8 @@ struct FileContext<'a> {
     max: u64,
     /// `[critical] operations` globs, handed to rules as `file.critical`.
     critical: Dynamic,
+    /// Rules that do not run in this scan (their `requires` is not configured).
+    idle: Vec<usize>,
 }
 
 /// Result of looking at one file in phase 1.
@@ -366,6 +368,17 @@ fn run(
                 .map(|o| Dynamic::from(o.clone()))
                 .collect(),
         ),
+        idle: rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.requires
+                    .iter()
+                    .any(|req| req == "critical" && config.critical.operations.is_empty())
+            })
+            .map(|(i, _)| i)
+            .collect(),
     };
     let total = source_entries.len();
     let done = AtomicUsize::new(0);
@@ -632,6 +645,7 @@ fn scan_source(
         model,
         max,
         critical,
+        idle,
     } = ctx;
     let max = *max;
     let mut result = FileResult::default();
@@ -655,7 +669,8 @@ fn scan_source(
             return result;
         }
     };
-    let active = queries.active_rules(grammar, text.as_bytes());
+    let mut active = queries.active_rules(grammar, text.as_bytes());
+    active.retain(|ri| !idle.contains(ri));
     if active.is_empty() {
         result.skip = Some("no-keyword");
         return result;

@@ -397,26 +397,31 @@ fn finish_service(s: &mut Service, packages: &PackageData, root_name: &str) {
             }
         }
     }
-    if tracer.is_none() {
-        let settings = s
-            .env
-            .iter()
-            .map(|e| Located {
-                text: format!("{}={}", e.key, e.value.as_deref().unwrap_or("")),
-                file: e.file.clone(),
-                line: e.line,
+    // What the process actually loads (a -javaagent, the .NET or PHP installer) wins over a
+    // manual-API dependency of another name: it decides what is instrumented.
+    let settings = s
+        .env
+        .iter()
+        .map(|e| Located {
+            text: format!("{}={}", e.key, e.value.as_deref().unwrap_or("")),
+            file: e.file.clone(),
+            line: e.line,
+        })
+        .collect::<Vec<_>>();
+    let loaded = s.commands.iter().chain(settings.iter()).find_map(|c| {
+        packages
+            .tracer_in_command(&language, &c.text)
+            .map(|t| TracerInfo {
+                library: t.library.clone(),
+                version: None,
+                declared_in: c.file.clone(),
+                line: c.line,
             })
-            .collect::<Vec<_>>();
-        tracer = s.commands.iter().chain(settings.iter()).find_map(|c| {
-            packages
-                .tracer_in_command(&language, &c.text)
-                .map(|t| TracerInfo {
-                    library: t.library.clone(),
-                    version: None,
-                    declared_in: c.file.clone(),
-                    line: c.line,
-                })
-        });
+    });
+    match (&tracer, loaded) {
+        (None, Some(l)) => tracer = Some(l),
+        (Some(t), Some(l)) if t.library != l.library => tracer = Some(l),
+        _ => {}
     }
     s.tracer = tracer;
     s.name = s

@@ -54,6 +54,9 @@ pub struct Rule {
     pub languages: Vec<String>,
     /// Impact for the instrumentation score: critical, important, normal or low.
     pub impact: Option<String>,
+    /// Configuration the rule needs to do anything (`critical`: `[critical] operations`);
+    /// without it the rule does not run.
+    pub requires: Vec<String>,
     /// Literal keywords by grammar key; a file holding none of them is not given to the rule.
     pub keywords: BTreeMap<String, Vec<String>>,
     /// Declared queries.
@@ -365,6 +368,17 @@ fn parse_meta(meta: &Map, source: &RuleSource, hooks: Hooks, ast: AST) -> Result
             ));
         }
     }
+    let requires = match meta.get("requires") {
+        Some(v) if !v.is_unit() => meta_strings(v).map_err(|e| format!("requires: {e}"))?,
+        _ => Vec::new(),
+    };
+    for r in &requires {
+        if r != "critical" {
+            return Err(format!(
+                "requires: unknown setting `{r}` (expected `critical`)"
+            ));
+        }
+    }
     let impact = meta_str(meta, "impact");
     if let Some(i) = &impact {
         if !["critical", "important", "normal", "low"].contains(&i.as_str()) {
@@ -420,6 +434,7 @@ fn parse_meta(meta: &Map, source: &RuleSource, hooks: Hooks, ast: AST) -> Result
         },
         languages,
         impact,
+        requires,
         keywords,
         queries,
         origin: source.origin.clone(),
