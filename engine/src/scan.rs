@@ -700,6 +700,7 @@ fn scan_source(
     drop(tree);
     result.parse_micros = u64::try_from(parse_started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
+    let is_test = apm_doctor_stdlib::is_test_path(&entry.rel);
     let service_name = owner.map(|s| s.name.as_str());
     for (ri, query) in &matches.truncated {
         result.diagnostics.push(Diagnostic {
@@ -725,6 +726,7 @@ fn scan_source(
             service_name.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string())),
         );
         file.insert("critical".into(), critical.clone());
+        file.insert("is_test".into(), Dynamic::from_bool(is_test));
         file.insert(
             "tracer".into(),
             owner

@@ -73,7 +73,65 @@ pub fn split_image(image: &str) -> (String, String) {
     }
 }
 
+/// True for test code: files under test/tests/__tests__/__mocks__/testdata/e2e/spec folders
+/// (or `Foo.Tests/` projects, `src/test/`), and `*_test.go`, `*_test.py`, `test_*.py`,
+/// `conftest.py`, `*.test.*`, `*.spec.*`, `*_spec.rb`, `*Test.java`, `*Tests.java` files.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase().replace('\\', "/");
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let base = parts.pop().unwrap_or("");
+    let test_dir = parts.iter().any(|d| {
+        matches!(
+            *d,
+            "test" | "tests" | "__tests__" | "__mocks__" | "testdata" | "e2e" | "spec"
+        ) || d.ends_with(".tests")
+            || d.ends_with(".test")
+    });
+    test_dir
+        || base.starts_with("test_")
+        || base == "conftest.py"
+        || base.ends_with("_test.go")
+        || base.ends_with("_test.py")
+        || base.ends_with("_spec.rb")
+        || base.contains(".test.")
+        || base.contains(".spec.")
+        || {
+            let original = path.rsplit(['/', '\\']).next().unwrap_or(path);
+            original.ends_with("Test.java") || original.ends_with("Tests.java")
+        }
+}
+
+/// True when the node (a capture map with `start_byte`/`end_byte`) `inner` lies within `outer`.
+fn inside(outer: &Map, inner: &Map) -> bool {
+    let byte = |m: &Map, k: &str| m.get(k).and_then(|v| v.as_int().ok());
+    match (
+        byte(outer, "start_byte"),
+        byte(outer, "end_byte"),
+        byte(inner, "start_byte"),
+        byte(inner, "end_byte"),
+    ) {
+        (Some(os), Some(oe), Some(is), Some(ie)) => os <= is && ie <= oe,
+        _ => false,
+    }
+}
+
 pub(crate) fn register(engine: &mut Engine) {
+    engine.register_fn("is_test_path", |p: ImmutableString| is_test_path(&p));
+    engine.register_fn("inside", |outer: Map, inner: Map| inside(&outer, &inner));
+    engine.register_fn("at", |file: Map, node: Map| -> Map {
+        let mut out = Map::new();
+        out.insert(
+            "file".into(),
+            file.get("path").cloned().unwrap_or(Dynamic::UNIT),
+        );
+        for key in ["line", "column"] {
+            out.insert(
+                key.into(),
+                node.get(key).cloned().unwrap_or(Dynamic::from_int(1)),
+            );
+        }
+        out
+    });
     engine.register_fn(
         "finding",
         |message: ImmutableString, at: Map| -> RhaiResult<Map> { finding_from(&message, &at) },
@@ -128,6 +186,29 @@ pub(crate) fn register(engine: &mut Engine) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_paths() {
+        for p in [
+            "svc/tests/test_api.py",
+            "pkg/handler_test.go",
+            "web/src/app.spec.ts",
+            "Orders.Api.Tests/OrdersTests.cs",
+            "src/test/java/com/acme/OrderTest.java",
+            "app/__mocks__/db.js",
+            "spec/models/order_spec.rb",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "svc/app.py",
+            "pkg/handler.go",
+            "src/main/java/com/acme/Latest.java",
+            "contest/x.py",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
 
     #[test]
     fn globs() {

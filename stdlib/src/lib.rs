@@ -17,13 +17,16 @@
 //! | `glob_match(pattern, text)` | shell-style glob match (`*`, `?`, `[...]`, `**`) |
 //! | `image_tag(image)` / `image_name(image)` | tag and name parts of a container image reference |
 //! | `is_truthy(value)` | `true`/`1`/`yes`/`on`, case-insensitive |
+//! | `is_test_path(path)` | test code by folder or file name (the engine also sets `file.is_test`) |
+//! | `inside(outer, inner)` | capture `inner` lies within capture `outer` (byte ranges) |
+//! | `at(file, node)` | a location `#{file, line, column}` for a capture of `file` |
 
 mod helpers;
 mod version;
 
 use rhai::{Dynamic, Engine, ImmutableString, Map, Module, AST};
 
-pub use helpers::{glob_match, split_image};
+pub use helpers::{glob_match, is_test_path, split_image};
 pub use version::{compare_versions, extract_version};
 
 /// Shared `.rhai` helper modules: (name, source). Their functions are callable from every rule.
