@@ -249,7 +249,7 @@ fn candidate_names(s: &Service, root_name: &str) -> Vec<String> {
 }
 
 fn image_base(image: &str) -> String {
-    let no_tag = crate::model_image_name(image);
+    let (no_tag, _) = apm_doctor_stdlib::split_image(image);
     normalise(no_tag.rsplit('/').next().unwrap_or(&no_tag))
 }
 
