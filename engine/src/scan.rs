@@ -715,35 +715,37 @@ fn scan_source(
             ),
         });
     }
+    // The file map is the same for every rule: build it once (shared, so each call is cheap).
+    let mut file = Map::new();
+    file.insert("path".into(), Dynamic::from(entry.rel.clone()));
+    file.insert("language".into(), Dynamic::from(grammar.name().to_string()));
+    file.insert("family".into(), Dynamic::from(grammar.family().to_string()));
+    file.insert(
+        "service".into(),
+        service_name.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string())),
+    );
+    file.insert("critical".into(), critical.clone());
+    file.insert("is_test".into(), Dynamic::from_bool(is_test));
+    file.insert(
+        "tracer".into(),
+        owner
+            .and_then(|s| s.tracer.as_ref())
+            .map_or(Dynamic::UNIT, |t| Dynamic::from(t.library.clone())),
+    );
+    file.insert(
+        "service_language".into(),
+        owner
+            .and_then(|s| s.language.clone())
+            .map_or(Dynamic::UNIT, Dynamic::from),
+    );
+    let file = Dynamic::from_map(file).into_shared();
     for (ri, captures) in matches.per_rule {
         let rule = &rules.rules[ri];
-        let mut file = Map::new();
-        file.insert("path".into(), Dynamic::from(entry.rel.clone()));
-        file.insert("language".into(), Dynamic::from(grammar.name().to_string()));
-        file.insert("family".into(), Dynamic::from(grammar.family().to_string()));
-        file.insert(
-            "service".into(),
-            service_name.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string())),
-        );
-        file.insert("critical".into(), critical.clone());
-        file.insert("is_test".into(), Dynamic::from_bool(is_test));
-        file.insert(
-            "tracer".into(),
-            owner
-                .and_then(|s| s.tracer.as_ref())
-                .map_or(Dynamic::UNIT, |t| Dynamic::from(t.library.clone())),
-        );
-        file.insert(
-            "service_language".into(),
-            owner
-                .and_then(|s| s.language.clone())
-                .map_or(Dynamic::UNIT, Dynamic::from),
-        );
         let out = call_hook(
             &worker.engine,
             rule,
             "on_file",
-            (Dynamic::from_map(file), Dynamic::from_map(captures)),
+            (file.clone(), Dynamic::from_map(captures)),
             &entry.rel,
             service_name,
             &entry.rel,
