@@ -50,13 +50,67 @@ impl FromStr for Severity {
 }
 
 /// A suggested fix carried by a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// What the fix does, in one sentence.
     pub description: String,
     /// Replacement or insertion text, language-idiomatic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
+    /// Machine-applicable text replacements (`apm-doctor fix`), possibly in several files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Edit>,
+    /// Unified diff of `edits` against the scanned files (`--- a/path` / `+++ b/path`, three
+    /// lines of context), filled in by the engine after the scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// One text replacement in one file: lines `line..=end_line` that read `old` become `new`.
+///
+/// `old` and `new` hold whole lines, each ended by `\n` (whatever the file's line endings;
+/// CRLF files get CRLF when the edit is applied). An insertion has an empty `old` and inserts
+/// before `line` (`end_line` = `line`; one past the last line appends); a deletion has an empty
+/// `new`; a new file has an empty `old` at line 1 and does not exist yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    /// File relative to the scanned root, `/`-separated.
+    pub file: String,
+    /// 1-based first line replaced (or the line an insertion goes before).
+    pub line: usize,
+    /// 1-based last line replaced, inclusive (`line` for an insertion).
+    pub end_line: usize,
+    /// The text expected at those lines (conflict detection); empty for an insertion.
+    #[serde(default)]
+    pub old: String,
+    /// The replacement text.
+    #[serde(default)]
+    pub new: String,
+    /// How a rule placed the edit, resolved into `line`/`old`/`new` by the engine after the
+    /// scan (never serialised).
+    #[serde(skip)]
+    pub anchor: Option<EditAnchor>,
+}
+
+/// A rule-side edit position the engine turns into whole lines once it reads the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditAnchor {
+    /// Replace the bytes `start..end` (of the BOM-stripped text) with `new` (the edit then
+    /// covers the lines those bytes touch).
+    pub bytes: Option<(usize, usize)>,
+    /// Prefix every non-empty line of `new` with the indentation of this 1-based line.
+    pub indent_like: Option<usize>,
+    /// Insert at the end of the file.
+    pub append: bool,
+    /// The file is created (it must not exist).
+    pub create: bool,
+}
+
+impl Edit {
+    /// True when the edit inserts lines without replacing any.
+    pub fn is_insertion(&self) -> bool {
+        self.old.is_empty()
+    }
 }
 
 /// One problem a rule found.

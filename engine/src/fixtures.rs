@@ -38,7 +38,7 @@ impl CaseResult {
             && !self
                 .diagnostics
                 .iter()
-                .any(|d| d.kind == "rule-error" || d.kind == "config-error")
+                .any(|d| matches!(d.kind.as_str(), "rule-error" | "config-error" | "fix-error"))
     }
 
     /// True when the case expects at least one finding.

@@ -6,6 +6,7 @@ pub mod config;
 pub mod coverage;
 pub mod facts;
 pub mod finding;
+pub mod fix;
 pub mod fixtures;
 pub mod language;
 pub mod model;

@@ -102,6 +102,10 @@ pub struct Workload {
     /// CronJob schedule (`*/5 * * * *`), if any.
     #[serde(default)]
     pub schedule: Option<String>,
+    /// How a compose service writes `environment`: `map` (`KEY: value`) or `list`
+    /// (`- KEY=value`); `None` elsewhere. Fixes that add variables follow it.
+    #[serde(default)]
+    pub env_style: Option<String>,
 }
 
 impl Workload {
@@ -123,6 +127,7 @@ impl Workload {
             labels: Vec::new(),
             namespace: None,
             schedule: None,
+            env_style: None,
         }
     }
 }

@@ -583,7 +583,12 @@ fn run(
         .map(|s| (s.name.clone(), s.language.clone()))
         .collect();
     let (service_scores, repo_score) = crate::coverage::scores(&service_langs, &scored, &findings);
-    let (findings, _hidden) = crate::suppress::apply_baseline(findings, &options.baseline);
+    let (mut findings, _hidden) = crate::suppress::apply_baseline(findings, &options.baseline);
+    // Fixes: turn the rules' edits into whole lines and diffs, reading each file concerned once.
+    diagnostics.extend(crate::fix::resolve_findings(
+        &crate::fix::base_dir(&root),
+        &mut findings,
+    ));
 
     diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     diagnostics.dedup();

@@ -115,7 +115,139 @@ fn inside(outer: &Map, inner: &Map) -> bool {
     }
 }
 
+/// Set the finding's fix description and snippet, keeping edits already attached.
+fn set_fix(mut finding: Map, description: &str, snippet: Option<&str>) -> Map {
+    let mut fix = fix_map(description, snippet);
+    if let Some(edits) = finding
+        .get("fix")
+        .and_then(|f| f.clone().try_cast::<Map>())
+        .and_then(|f| f.get("edits").cloned())
+    {
+        fix.insert("edits".into(), edits);
+    }
+    finding.insert("fix".into(), Dynamic::from_map(fix));
+    finding
+}
+
+/// Append `edit` to the finding's fix, creating the fix (with `description`) when it has none.
+fn with_edit(mut finding: Map, description: Option<&str>, edit: Map) -> Map {
+    let mut fix = finding
+        .get("fix")
+        .and_then(|f| f.clone().try_cast::<Map>())
+        .unwrap_or_else(|| {
+            fix_map(description.unwrap_or("apply the suggested edit"), None)
+        });
+    let mut edits = fix
+        .get("edits")
+        .and_then(|e| e.clone().try_cast::<rhai::Array>())
+        .unwrap_or_default();
+    edits.push(Dynamic::from_map(edit));
+    fix.insert("edits".into(), Dynamic::from_array(edits));
+    finding.insert("fix".into(), Dynamic::from_map(fix));
+    finding
+}
+
+fn int_of(map: &Map, key: &str) -> Option<i64> {
+    map.get(key).and_then(|v| v.as_int().ok())
+}
+
+/// An edit map at `node`'s file.
+fn edit_at(node: &Map, new: &str) -> Map {
+    let mut edit = Map::new();
+    edit.insert(
+        "file".into(),
+        node.get("file").cloned().unwrap_or(Dynamic::UNIT),
+    );
+    edit.insert("new".into(), dynamic_str(new));
+    edit
+}
+
+/// Replace the text of a capture (its byte range) with `new`.
+fn edit_replace(node: &Map, new: &str) -> RhaiResult<Map> {
+    let (Some(start), Some(end)) = (int_of(node, "start_byte"), int_of(node, "end_byte")) else {
+        return Err(runtime_error(
+            "edit_replace(node, text): the node has no start_byte/end_byte (use a query capture)"
+                .into(),
+        ));
+    };
+    let mut edit = edit_at(node, new);
+    edit.insert("start_byte".into(), Dynamic::from_int(start));
+    edit.insert("end_byte".into(), Dynamic::from_int(end));
+    edit.insert("replace_bytes".into(), Dynamic::from_bool(true));
+    Ok(edit)
+}
+
+/// Insert lines before (`after` false) or after the lines of `node`, indented like its first
+/// line when `indent` is true.
+fn edit_insert(node: &Map, text: &str, after: bool, indent: bool) -> RhaiResult<Map> {
+    let line = int_of(node, "line").ok_or_else(|| {
+        runtime_error("edit_insert_*(node, text): the node has no `line`".into())
+    })?;
+    let at = if after {
+        int_of(node, "end_line").unwrap_or(line) + 1
+    } else {
+        line
+    };
+    let mut edit = edit_at(node, text);
+    edit.insert("line".into(), Dynamic::from_int(at.max(1)));
+    edit.insert("end_line".into(), Dynamic::from_int(at.max(1)));
+    edit.insert("old".into(), dynamic_str(""));
+    if indent {
+        edit.insert("indent_like".into(), Dynamic::from_int(line.max(1)));
+    }
+    Ok(edit)
+}
+
+fn path_edit(path: &str, text: &str, flag: &str) -> Map {
+    let mut edit = Map::new();
+    edit.insert("file".into(), dynamic_str(path));
+    edit.insert("new".into(), dynamic_str(text));
+    edit.insert(flag.into(), Dynamic::from_bool(true));
+    edit
+}
+
+fn register_edits(engine: &mut Engine) {
+    engine.register_fn("with_edit", |finding: Map, edit: Map| {
+        with_edit(finding, None, edit)
+    });
+    engine.register_fn(
+        "with_edit",
+        |finding: Map, description: ImmutableString, edit: Map| {
+            with_edit(finding, Some(&description), edit)
+        },
+    );
+    engine.register_fn("edit_replace", |node: Map, new: ImmutableString| {
+        edit_replace(&node, &new)
+    });
+    engine.register_fn("edit_delete", |node: Map| edit_replace(&node, ""));
+    engine.register_fn("edit_insert_before", |node: Map, text: ImmutableString| {
+        edit_insert(&node, &text, false, true)
+    });
+    engine.register_fn("edit_insert_after", |node: Map, text: ImmutableString| {
+        edit_insert(&node, &text, true, true)
+    });
+    engine.register_fn("edit_insert_line", |at: Map, text: ImmutableString| {
+        edit_insert(&at, &text, false, false)
+    });
+    engine.register_fn(
+        "edit_insert_line",
+        |path: ImmutableString, line: i64, text: ImmutableString| {
+            let mut at = Map::new();
+            at.insert("file".into(), Dynamic::from(path));
+            at.insert("line".into(), Dynamic::from_int(line));
+            edit_insert(&at, &text, false, false)
+        },
+    );
+    engine.register_fn("edit_append", |path: ImmutableString, text: ImmutableString| {
+        path_edit(&path, &text, "append")
+    });
+    engine.register_fn("new_file", |path: ImmutableString, text: ImmutableString| {
+        path_edit(&path, &text, "create")
+    });
+}
+
 pub(crate) fn register(engine: &mut Engine) {
+    register_edits(engine);
     engine.register_fn("is_test_path", |p: ImmutableString| is_test_path(&p));
     engine.register_fn("inside", |outer: Map, inner: Map| inside(&outer, &inner));
     engine.register_fn("at", |file: Map, node: Map| -> Map {
@@ -143,19 +275,14 @@ pub(crate) fn register(engine: &mut Engine) {
     });
     engine.register_fn(
         "with_fix",
-        |mut finding: Map, description: ImmutableString| -> Map {
-            finding.insert("fix".into(), Dynamic::from_map(fix_map(&description, None)));
-            finding
+        |finding: Map, description: ImmutableString| -> Map {
+            set_fix(finding, &description, None)
         },
     );
     engine.register_fn(
         "with_fix",
-        |mut finding: Map, description: ImmutableString, snippet: ImmutableString| -> Map {
-            finding.insert(
-                "fix".into(),
-                Dynamic::from_map(fix_map(&description, Some(&snippet))),
-            );
-            finding
+        |finding: Map, description: ImmutableString, snippet: ImmutableString| -> Map {
+            set_fix(finding, &description, Some(&snippet))
         },
     );
     engine.register_fn("fact", |kind: ImmutableString, data: Map| -> Map {

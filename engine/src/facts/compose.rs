@@ -63,12 +63,14 @@ fn service_workload(file: &str, dir: &str, name: &str, line: usize, svc: &YamlNo
     if let Some(env) = svc.get("environment") {
         match &env.value {
             YamlValue::Map(entries) => {
+                w.env_style = Some("map".into());
                 for e in entries {
                     let value = e.value.as_str().map(str::to_string);
                     w.env.push(setting(file, e.key_line, &e.key, value));
                 }
             }
             YamlValue::Seq(items) => {
+                w.env_style = Some("list".into());
                 for item in items {
                     if let Some(s) = item.as_str() {
                         let (key, value) = match s.split_once('=') {

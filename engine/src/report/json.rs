@@ -12,7 +12,8 @@
 //!                                   "covered_by"}],
 //!                 "edges": [{"to", "via", "target", "file", "line"}], "score"}],
 //!   "findings": [{"rule", "severity", "category", "message", "service", "file", "line",
-//!                 "column", "fix"?: {"description", "snippet"?}}],
+//!                 "column", "fix"?: {"description", "snippet"?, "edits"?: [{"file", "line",
+//!                 "end_line", "old", "new"}], "diff"?}}],
 //!   "diagnostics": [{"kind", "file", "line", "column", "message"}],
 //!   "stats": {"files", "parsed", "skipped", "skipped_by": {...}, "rules", "duration_ms"},
 //!   "score"
@@ -30,8 +31,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::error::Category;
 
 use crate::finding::{
-    ConfigValue, Diagnostic, Edge, EntryPoint, Finding, Fix, ScanReport, ServiceSummary, Severity,
-    Stats,
+    ConfigValue, Diagnostic, Edge, Edit, EntryPoint, Finding, Fix, ScanReport, ServiceSummary,
+    Severity, Stats,
 };
 
 /// The JSON contract version written by this module and accepted by [`read_baseline`].
@@ -103,6 +104,10 @@ struct FixView<'a> {
     description: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     snippet: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    edits: &'a [Edit],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -199,6 +204,8 @@ impl<'a> FindingView<'a> {
             fix: finding.fix.as_ref().map(|fix| FixView {
                 description: &fix.description,
                 snippet: fix.snippet.as_deref(),
+                edits: &fix.edits,
+                diff: fix.diff.as_deref(),
             }),
         }
     }
@@ -431,7 +438,12 @@ mod tests {
                 "column": 5,
                 "fix": {
                     "description": "Set DD_ENV in the container environment",
-                    "snippet": "ENV DD_ENV=prod"
+                    "snippet": "ENV DD_ENV=prod",
+                    "edits": [{
+                        "file": "services/api/Dockerfile", "line": 12, "end_line": 12,
+                        "old": "", "new": "ENV DD_ENV=prod\n"
+                    }],
+                    "diff": "--- a/services/api/Dockerfile\n+++ b/services/api/Dockerfile\n@@ -11,2 +11,3 @@\n ENV DD_SERVICE=api\n+ENV DD_ENV=prod\n CMD [\"python\", \"app.py\"]\n"
                 }
             })
         );

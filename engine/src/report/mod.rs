@@ -237,6 +237,18 @@ pub(crate) mod fixture {
         missing_env.fix = Some(Fix {
             description: "Set DD_ENV in the container environment".to_string(),
             snippet: Some("ENV DD_ENV=prod".to_string()),
+            edits: vec![crate::finding::Edit {
+                file: "services/api/Dockerfile".to_string(),
+                line: 12,
+                end_line: 12,
+                old: String::new(),
+                new: "ENV DD_ENV=prod\n".to_string(),
+                anchor: None,
+            }],
+            diff: Some(
+                "--- a/services/api/Dockerfile\n+++ b/services/api/Dockerfile\n@@ -11,2 +11,3 @@\n ENV DD_SERVICE=api\n+ENV DD_ENV=prod\n CMD [\"python\", \"app.py\"]\n"
+                    .to_string(),
+            ),
         });
         let no_version = finding(
             "version-unpinned",

@@ -3,7 +3,7 @@
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
 
 use super::Rule;
-use crate::finding::{Diagnostic, Finding, Fix, Severity};
+use crate::finding::{Diagnostic, Edit, EditAnchor, Finding, Fix, Severity};
 
 /// A fact a rule reported (`fact(kind, #{...})`), before the engine files it under a service.
 #[derive(Debug, Clone)]
@@ -192,6 +192,18 @@ fn to_finding(
 
 fn to_fact(
     rule: &Rule,
+                edits: f
+                    .get("edits")
+                    .and_then(|e| e.clone().try_cast::<rhai::Array>())
+                    .map(|edits| {
+                        edits
+                            .into_iter()
+                            .filter_map(|e| e.try_cast::<Map>())
+                            .filter_map(|e| to_edit(&e, default_file))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                diff: None,
     mut map: Map,
     default_file: &str,
     default_service: Option<&str>,
@@ -208,6 +220,34 @@ fn to_fact(
     RawFact {
         rule: rule.info.id.clone(),
         kind,
+/// An edit map built by `with_edit` / `edit_*` (see the stdlib): whole lines (`line`,
+/// `end_line`, `old`, `new`) or an anchor the engine resolves after the scan.
+fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
+    let file = get_string(map, "file").unwrap_or_else(|| default_file.to_string());
+    let line = get_usize(map, "line").unwrap_or(1);
+    let bytes = match (get_usize(map, "start_byte"), get_usize(map, "end_byte")) {
+        (Some(s), Some(e)) if map.get("replace_bytes").is_some_and(|v| v.as_bool() == Ok(true)) => {
+            Some((s, e))
+        }
+        _ => None,
+    };
+    let flag = |k: &str| map.get(k).is_some_and(|v| v.as_bool() == Ok(true));
+    let anchor = EditAnchor {
+        bytes,
+        indent_like: get_usize(map, "indent_like"),
+        append: flag("append"),
+        create: flag("create"),
+    };
+    Some(Edit {
+        file,
+        line,
+        end_line: get_usize(map, "end_line").unwrap_or(line),
+        old: get_string(map, "old").unwrap_or_default(),
+        new: get_string(map, "new")?,
+        anchor: (anchor != EditAnchor::default()).then_some(anchor),
+    })
+}
+
         service: get_string(&map, "service").or_else(|| default_service.map(str::to_string)),
         file,
         line,
