@@ -16,6 +16,7 @@ pub mod rules;
 pub mod scan;
 pub mod service;
 pub mod suppress;
+pub mod traces;
 pub mod walk;
 
 pub use scan::{scan, ScanError, ScanOptions};
