@@ -39,6 +39,51 @@ enum Command {
     Rules(RulesCommand),
     /// Check a live Datadog agent (GET /info).
     Agent(AgentArgs),
+    /// Scan PATH and apply the fixes of its findings (or print them with --dry-run).
+    Fix(FixArgs),
+}
+
+#[derive(Args)]
+struct FixArgs {
+    /// File or folder to scan and fix.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Fix only the findings of this rule id (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    only_rules: Vec<String>,
+    /// Print the unified diffs to stdout and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Only services of this language (python, go, java, node, ruby, dotnet, php, cpp).
+    #[arg(long = "language", value_name = "L")]
+    languages: Vec<String>,
+    /// Only this service (by name).
+    #[arg(long = "service", value_name = "NAME")]
+    services: Vec<String>,
+    /// Skip paths matching GLOB (gitignore syntax, relative to PATH).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Extra folder of .rhai rules.
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
+    /// Configuration file (default: apm-doctor.toml in PATH or a parent).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Skip files larger than BYTES (default 1 MiB).
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// A previous JSON report: its findings are not fixed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Follow symbolic links while scanning (fixes are still never written outside PATH).
+    #[arg(long)]
+    follow: bool,
+    /// Do not honour .gitignore files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -126,6 +171,9 @@ struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// After writing the report, apply the findings' fixes (as `apm-doctor fix`).
+    #[arg(long)]
+    fix: bool,
 }
 
 #[derive(Subcommand)]
@@ -166,6 +214,7 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::List { rule_dirs, json }) => run_rules_list(rule_dirs, json),
         Command::Rules(RulesCommand::Test { dir }) => run_rules_test(dir),
         Command::Agent(args) => run_agent(args),
+        Command::Fix(args) => run_fix(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -186,8 +235,24 @@ fn use_color(arg: ColorArg, to_file: bool) -> bool {
     }
 }
 
-fn run_scan(args: ScanArgs) -> Result<u8> {
-    let baseline = match &args.baseline {
+/// The scan options `scan` and `fix` share.
+struct CommonScan<'a> {
+    path: &'a PathBuf,
+    baseline: Option<&'a PathBuf>,
+    languages: &'a [String],
+    services: &'a [String],
+    exclude: &'a [String],
+    rule_dirs: &'a [PathBuf],
+    only_rules: &'a [String],
+    config: Option<&'a PathBuf>,
+    max_file_size: Option<u64>,
+    follow: bool,
+    no_ignore: bool,
+    no_progress: bool,
+}
+
+fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanReport> {
+    let baseline = match common.baseline {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read baseline {}", path.display()))?;
@@ -196,25 +261,25 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         None => Vec::new(),
     };
     let mut languages = Vec::new();
-    for l in &args.languages {
+    for l in common.languages {
         let family = apm_doctor_engine::language::family_of(l)
             .with_context(|| format!("unknown language `{l}`"))?;
         languages.push(family.to_string());
     }
     let show_progress =
-        !args.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        !common.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let bar = show_progress.then(progress::Bar::new);
     let options = ScanOptions {
-        root: args.path.clone(),
-        exclude: args.exclude.clone(),
-        rule_dirs: args.rule_dirs.clone(),
-        config_path: args.config.clone(),
-        max_file_size: args.max_file_size,
+        root: common.path.clone(),
+        exclude: common.exclude.to_vec(),
+        rule_dirs: common.rule_dirs.to_vec(),
+        config_path: common.config.cloned(),
+        max_file_size: common.max_file_size,
         languages,
-        services: args.services.clone(),
-        follow_links: args.follow,
-        no_ignore: args.no_ignore,
-        only_rules: args.only_rules.clone(),
+        services: common.services.to_vec(),
+        follow_links: common.follow,
+        no_ignore: common.no_ignore,
+        only_rules: common.only_rules.to_vec(),
         baseline,
         progress: bar.clone().map(|b| {
             Arc::new(move |done, total| b.update(done, total)) as apm_doctor_engine::scan::Progress
@@ -225,6 +290,134 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     if let Some(b) = &bar {
         b.finish();
     }
+    Ok(report)
+}
+
+/// Print the rule and config errors of an incomplete run; true when there were some.
+fn report_incomplete(report: &apm_doctor_engine::finding::ScanReport) -> bool {
+    if !report.incomplete() {
+        return false;
+    }
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == "rule-error" || d.kind == "config-error")
+    {
+        eprintln!(
+            "apm-doctor: {}: {}:{}:{}: {}",
+            d.kind, d.file, d.line, d.column, d.message
+        );
+    }
+    eprintln!("apm-doctor: the run is incomplete (see the errors above)");
+    true
+}
+
+fn run_fix(args: FixArgs) -> Result<u8> {
+    let report = scan_with(CommonScan {
+        path: &args.path,
+        baseline: args.baseline.as_ref(),
+        languages: &args.languages,
+        services: &args.services,
+        exclude: &args.exclude,
+        rule_dirs: &args.rule_dirs,
+        only_rules: &args.only_rules,
+        config: args.config.as_ref(),
+        max_file_size: args.max_file_size,
+        follow: args.follow,
+        no_ignore: args.no_ignore,
+        no_progress: args.no_progress,
+    })?;
+    apply_report_fixes(&args.path, &report, args.dry_run)
+}
+
+/// Apply (or with `dry_run` print) the fixes of a report; summary on stderr.
+fn apply_report_fixes(
+    root: &std::path::Path,
+    report: &apm_doctor_engine::finding::ScanReport,
+    dry_run: bool,
+) -> Result<u8> {
+    use apm_doctor_engine::fix;
+    for d in report.diagnostics.iter().filter(|d| d.kind == "fix-error") {
+        eprintln!("apm-doctor: {}:{}: {}", d.file, d.line, d.message);
+    }
+    let outcome = fix::apply_fixes(
+        &fix::base_dir(root),
+        &report.findings,
+        &fix::ApplyOptions { dry_run },
+    );
+    if dry_run {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        lock.write_all(outcome.diff().as_bytes())?;
+        lock.flush()?;
+    }
+    for file in &outcome.files {
+        if !file.applied.is_empty() {
+            let mut rules: Vec<&str> = file.applied.iter().map(|e| e.rule.as_str()).collect();
+            rules.dedup();
+            eprintln!(
+                "{} {} ({} edit{}: {})",
+                match (dry_run, file.created) {
+                    (true, _) => "would fix",
+                    (false, true) => "created  ",
+                    (false, false) => "fixed    ",
+                },
+                file.file,
+                file.applied.len(),
+                if file.applied.len() == 1 { "" } else { "s" },
+                rules.join(", ")
+            );
+        }
+        for r in &file.refused {
+            eprintln!(
+                "refused   {}:{} ({} at {}:{}): {}",
+                file.file,
+                r.edit.line,
+                r.edit.rule,
+                r.edit.finding_file,
+                r.edit.finding_line,
+                r.reason
+            );
+        }
+    }
+    let files = outcome
+        .files
+        .iter()
+        .filter(|f| !f.applied.is_empty())
+        .count();
+    eprintln!(
+        "apm-doctor: {} edit{} {} in {files} file{}, {} refused",
+        outcome.applied(),
+        if outcome.applied() == 1 { "" } else { "s" },
+        if dry_run { "to apply" } else { "applied" },
+        if files == 1 { "" } else { "s" },
+        outcome.refused()
+    );
+    if report_incomplete(report) {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(if outcome.refused() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8> {
+    let report = scan_with(CommonScan {
+        path: &args.path,
+        baseline: args.baseline.as_ref(),
+        languages: &args.languages,
+        services: &args.services,
+        exclude: &args.exclude,
+        rule_dirs: &args.rule_dirs,
+        only_rules: &args.only_rules,
+        config: args.config.as_ref(),
+        max_file_size: args.max_file_size,
+        follow: args.follow,
+        no_ignore: args.no_ignore,
+        no_progress: args.no_progress,
+    })?;
     let color = use_color(args.color, args.output.is_some());
     let format: Format = args.format.into();
     match &args.output {
@@ -241,18 +434,10 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
             lock.flush()?;
         }
     }
-    if report.incomplete() {
-        for d in report
-            .diagnostics
-            .iter()
-            .filter(|d| d.kind == "rule-error" || d.kind == "config-error")
-        {
-            eprintln!(
-                "apm-doctor: {}: {}:{}:{}: {}",
-                d.kind, d.file, d.line, d.column, d.message
-            );
-        }
-        eprintln!("apm-doctor: the run is incomplete (see the errors above)");
+    if args.fix {
+        return apply_report_fixes(&args.path, &report, false);
+    }
+    if report_incomplete(&report) {
         return Ok(EXIT_ERROR);
     }
     let threshold = match args.fail_on {

@@ -80,6 +80,25 @@ fn report() -> ScanReport {
     with_fix.fix = Some(Fix {
         description: "Set DD_ENV in the container environment".to_string(),
         snippet: Some("ENV DD_ENV=prod".to_string()),
+        edits: vec![
+            apm_doctor_engine::finding::Edit {
+                file: "services/api/Dockerfile".to_string(),
+                line: 12,
+                end_line: 12,
+                old: String::new(),
+                new: "ENV DD_ENV=prod\n".to_string(),
+                anchor: None,
+            },
+            apm_doctor_engine::finding::Edit {
+                file: "services/api/odd name #1.yaml".to_string(),
+                line: 3,
+                end_line: 4,
+                old: "a: 1\nb: 2\n".to_string(),
+                new: "a: 1\n".to_string(),
+                anchor: None,
+            },
+        ],
+        diff: None,
     });
     let mut suppressed = finding(
         "log-injection-off",

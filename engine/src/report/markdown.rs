@@ -250,6 +250,35 @@ fn push_findings(md: &mut String, findings: &[&Finding]) {
         }
         md.push('\n');
     }
+    let with_diff: Vec<&Finding> = sorted(
+        findings
+            .iter()
+            .copied()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.diff.is_some())),
+    );
+    if with_diff.is_empty() {
+        return;
+    }
+    md.push_str("### Suggested changes\n\n`apm-doctor fix` applies them.\n\n");
+    for finding in with_diff {
+        let Some(diff) = finding.fix.as_ref().and_then(|f| f.diff.as_deref()) else {
+            continue;
+        };
+        let _ = writeln!(
+            md,
+            "{} at {}:\n",
+            code_span(&finding.rule),
+            code_span(&format!("{}:{}", finding.file, finding.line))
+        );
+        // A fence longer than any backtick run in the diff.
+        let longest = diff
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let _ = writeln!(md, "{fence}diff\n{}{fence}\n", diff.replace('\r', ""));
+    }
 }
 
 fn push_diagnostics(md: &mut String, report: &ScanReport) {
@@ -414,6 +443,17 @@ mod tests {
              Tracer declared in 2 of 2 services, initialised in 1. 1 finding suppressed inline. \
              1 diagnostic.\n\n## Services\n\n"
         ));
+    }
+
+    #[test]
+    fn fixes_with_edits_show_their_diff() {
+        let md = render(&fixture::report());
+        assert!(md.contains(
+            "### Suggested changes\n\n`apm-doctor fix` applies them.\n\n\
+             `env-missing` at `services/api/Dockerfile:12`:\n\n\
+             ```diff\n--- a/services/api/Dockerfile\n+++ b/services/api/Dockerfile\n"
+        ));
+        assert!(md.contains("+ENV DD_ENV=prod\n CMD [\"python\", \"app.py\"]\n```\n"));
     }
 
     #[test]

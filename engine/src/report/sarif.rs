@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
-use crate::finding::{Diagnostic, Finding, RuleInfo, ScanReport, Severity};
+use crate::finding::{Diagnostic, Finding, Fix, RuleInfo, ScanReport, Severity};
 use crate::report::{diagnostic_is_error, fnv1a_64, sorted};
 
 /// `$schema` of the written log.
@@ -202,6 +202,9 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
     if finding.suppressed {
         value.insert("suppressions".into(), json!([{ "kind": "inSource" }]));
     }
+    if let Some(fix) = finding.fix.as_ref().filter(|f| !f.edits.is_empty()) {
+        value.insert("fixes".into(), json!([sarif_fix(fix)]));
+    }
 
     let mut properties = Map::new();
     properties.insert("category".into(), json!(finding.category));
@@ -218,6 +221,42 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
     }
     value.insert("properties".into(), Value::Object(properties));
     Value::Object(value)
+}
+
+/// A SARIF `fix`: per file, replacements of whole lines (a deleted region from column 1 of the
+/// first line to column 1 of the line after the last; empty for an insertion).
+fn sarif_fix(fix: &Fix) -> Value {
+    let mut files: Vec<&str> = Vec::new();
+    for e in &fix.edits {
+        if !files.contains(&e.file.as_str()) {
+            files.push(&e.file);
+        }
+    }
+    let changes: Vec<Value> = files
+        .into_iter()
+        .map(|file| {
+            let replacements: Vec<Value> = fix
+                .edits
+                .iter()
+                .filter(|e| e.file == file)
+                .map(|e| {
+                    let end = if e.is_insertion() { e.line } else { e.end_line + 1 };
+                    json!({
+                        "deletedRegion": {
+                            "startLine": e.line, "startColumn": 1,
+                            "endLine": end, "endColumn": 1
+                        },
+                        "insertedContent": { "text": e.new }
+                    })
+                })
+                .collect();
+            json!({
+                "artifactLocation": { "uri": relative_uri(file), "uriBaseId": SRCROOT },
+                "replacements": replacements
+            })
+        })
+        .collect();
+    json!({ "description": { "text": fix.description }, "artifactChanges": changes })
 }
 
 fn notification(diagnostic: &Diagnostic) -> Value {
@@ -442,7 +481,7 @@ mod tests {
             })
         );
         assert_eq!(env["properties"]["service"], "api");
-        assert!(env.get("fixes").is_none());
+        assert!(env.get("fixes").is_some(), "edits become SARIF fixes");
         assert!(env.get("suppressions").is_none());
 
         let unpinned = result_for(&run, "version-unpinned");
@@ -458,6 +497,26 @@ mod tests {
         let suppressed = result_for(&run, "log-injection-off");
         assert_eq!(suppressed["ruleIndex"], 3);
         assert_eq!(suppressed["suppressions"], json!([{"kind": "inSource"}]));
+    }
+
+    #[test]
+    fn fixes_with_edits_become_artifact_changes() {
+        let log = run(&fixture::report());
+        let env = result_for(&log, "env-missing");
+        assert_eq!(
+            env["fixes"],
+            json!([{
+                "description": {"text": "Set DD_ENV in the container environment"},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": "services/api/Dockerfile", "uriBaseId": SRCROOT},
+                    "replacements": [{
+                        "deletedRegion": {"startLine": 12, "startColumn": 1, "endLine": 12, "endColumn": 1},
+                        "insertedContent": {"text": "ENV DD_ENV=prod\n"}
+                    }]
+                }]
+            }])
+        );
+        assert!(result_for(&log, "version-unpinned").get("fixes").is_none());
     }
 
     #[test]
