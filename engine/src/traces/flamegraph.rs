@@ -2,12 +2,16 @@
 //! focus span's children, with its uninstrumented gaps as lines of their own.
 //!
 //! ```text
-//! trace 1001 · 4 spans · 2.40s · focus: fraud fraud.assess fraud.assess
-//! ████████████████████████████████  +0ms       2.40s     fraud  servlet.request  POST /v1/assessments
-//! ░░████████████████████████████░░    +150ms   2.24s     fraud  fraud.assess  fraud.assess
-//! ░░███████████████████████████░░░      +152ms 2.05s     [gap: 2.05s uninstrumented]
+//! trace 1001 · 4 spans · 2.13s · focus: fraud fraud.assess fraud.assess
+//! ████████████████████████████████  +0ms      2.13s     fraud  servlet.request  POST /v1/assessments
+//! ████████████████████████████████    +12ms     2.11s     fraud  spring.handler  AssessmentController.assess
+//! ████████████████████████████████      +13ms     2.10s     fraud  fraud.assess  fraud.assess
+//! ▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒        +13ms     2.05s     [gap: 2.05s uninstrumented]
+//! ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█        +2.07s    47ms      postgresql  postgresql.query  INSERT ...
 //! ```
 //!
+//! Each line: the bar, then (indented by depth) the offset from the trace start, the duration,
+//! and `service  name  resource` (with `[error]` when flagged), or the gap's length.
 //! Bars span the whole trace ([`BAR_WIDTH`] cells); `█` marks a span's time, `▒` a gap's.
 
 use std::fmt::Write as _;

@@ -75,9 +75,10 @@ pub struct Span {
     pub resource: String,
     /// Span type (`web`, `db`, `http`, `grpc`, ...); empty when unset.
     pub span_type: String,
-    /// Start, in nanoseconds since the Unix epoch.
+    /// Start, in nanoseconds since the Unix epoch (the readers clamp it to
+    /// `0..=`[`MAX_START_NS`]).
     pub start_ns: i64,
-    /// Duration in nanoseconds.
+    /// Duration in nanoseconds (the readers clamp it to `0..=`[`MAX_DURATION_NS`]).
     pub duration_ns: i64,
     /// The span's error flag.
     pub error: bool,
@@ -251,11 +252,19 @@ pub fn parse_traces(bytes: &[u8], origin: &str) -> Result<(TraceFormat, Vec<Trac
     Ok((format, group(spans)))
 }
 
-/// Groups spans by trace ID (traces in order of first appearance), spans sorted by start.
+/// Latest start kept (2^62 ns, in the year 2116); later or negative starts are clamped.
+pub const MAX_START_NS: i64 = 1 << 62;
+/// Longest duration kept (2^61 ns, 73 years); negative durations become 0.
+pub const MAX_DURATION_NS: i64 = 1 << 61;
+
+/// Groups spans by trace ID (traces in order of first appearance), spans sorted by start;
+/// times are clamped so that every sum and difference of them fits in an `i64`.
 fn group(spans: Vec<Span>) -> Vec<Trace> {
     let mut index: HashMap<u64, usize> = HashMap::new();
     let mut traces: Vec<Trace> = Vec::new();
-    for span in spans {
+    for mut span in spans {
+        span.start_ns = span.start_ns.clamp(0, MAX_START_NS);
+        span.duration_ns = span.duration_ns.clamp(0, MAX_DURATION_NS);
         let i = *index.entry(span.trace_id).or_insert_with(|| {
             traces.push(Trace {
                 trace_id: span.trace_id,

@@ -1364,6 +1364,29 @@ fn flamegraph_snapshot() {
 }
 
 #[test]
+fn extreme_times_are_clamped_and_never_overflow() {
+    let text = format!(
+        r#"[[{{"trace_id": 1, "span_id": 1, "start": {min}, "duration": {max}}},
+            {{"trace_id": 1, "span_id": 2, "parent_id": 1, "start": {max}, "duration": {max}}},
+            {{"trace_id": 1, "span_id": 3, "parent_id": 1, "start": 5, "duration": {min}}}],
+           [{{"trace_id": 2, "span_id": 9, "parent_id": 1, "service": "b", "start": {max}, "duration": {max}}}]]"#,
+        min = i64::MIN,
+        max = i64::MAX
+    );
+    let (_, traces) = parse_traces(text.as_bytes(), "extreme.json").unwrap();
+    let spans = &traces[0].spans;
+    assert_eq!(spans[0].start_ns, 0);
+    assert_eq!(spans[0].duration_ns, MAX_DURATION_NS);
+    assert!(spans
+        .iter()
+        .all(|s| s.duration_ns >= 0 && s.start_ns <= MAX_START_NS));
+    let ev = analyse(&traces);
+    let text = render_path(&traces[0], 1, &ev.gaps);
+    assert!(text.contains("[gap:"), "{text}");
+    let _ = serde_json::to_string(&ev).unwrap();
+}
+
+#[test]
 fn durations_for_people() {
     assert_eq!(fmt_ns(0), "0ms");
     assert_eq!(fmt_ns(999), "999ns");

@@ -213,7 +213,9 @@ fn trace_api(spans: &Value) -> Result<Vec<Span>, String> {
         let start = json_i64(&field("startTime")).map_err(|m| at(format!("startTime: {m}")))?;
         let duration = match o.get("duration") {
             Some(d) => json_i64(d).map_err(|m| at(format!("duration: {m}")))?,
-            None => json_i64(&field("endTime")).map_err(at)? - start,
+            None => json_i64(&field("endTime"))
+                .map_err(at)?
+                .saturating_sub(start),
         };
         let trace_id = match o.get("traceIDFull") {
             Some(Value::String(full)) if !full.is_empty() => json_id(&Value::String(full.clone())),
@@ -269,7 +271,7 @@ fn spans_search(items: &[Value]) -> Result<Vec<Span>, String> {
         let duration = metrics
             .get("duration")
             .map(|d| *d as i64)
-            .or_else(|| end.map(|e| e - start))
+            .or_else(|| end.map(|e| e.saturating_sub(start)))
             .unwrap_or(0);
         let error = match meta.get("error") {
             Some(flag) => !matches!(flag.as_str(), "" | "0" | "false"),
