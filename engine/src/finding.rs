@@ -104,6 +104,10 @@ pub struct EditAnchor {
     pub append: bool,
     /// The file is created (it must not exist).
     pub create: bool,
+    /// Replace lines `line..=end_line` whatever they read (`old` is taken from the file).
+    pub whole_lines: bool,
+    /// Insert a copy of these 1-based lines (inclusive), as the file reads them.
+    pub copy_lines: Option<(usize, usize)>,
 }
 
 impl Edit {

@@ -238,6 +238,40 @@ fn register_edits(engine: &mut Engine) {
             edit_insert(&at, &text, false, false)
         },
     );
+    engine.register_fn("edit_delete_lines", |node: Map| -> RhaiResult<Map> {
+        let mut edit = edit_insert(&node, "", false, false)?;
+        let end = int_of(&node, "end_line").or_else(|| int_of(&node, "line"));
+        edit.insert("end_line".into(), Dynamic::from_int(end.unwrap_or(1)));
+        edit.remove("old");
+        edit.insert("whole_lines".into(), Dynamic::from_bool(true));
+        Ok(edit)
+    });
+    engine.register_fn(
+        "edit_move_lines_before",
+        |node: Map, before: Map| -> RhaiResult<rhai::Array> {
+            let mut delete = edit_insert(&node, "", false, false)?;
+            let line = int_of(&node, "line").unwrap_or(1);
+            let end = int_of(&node, "end_line").unwrap_or(line);
+            delete.insert("end_line".into(), Dynamic::from_int(end));
+            delete.remove("old");
+            delete.insert("whole_lines".into(), Dynamic::from_bool(true));
+            let mut copy = edit_insert(&before, "", false, false)?;
+            copy.insert("copy_from".into(), Dynamic::from_int(line));
+            copy.insert("copy_to".into(), Dynamic::from_int(end));
+            Ok(vec![Dynamic::from_map(copy), Dynamic::from_map(delete)])
+        },
+    );
+    engine.register_fn(
+        "with_edits",
+        |mut finding: Map, description: ImmutableString, edits: rhai::Array| {
+            for e in edits {
+                if let Some(e) = e.try_cast::<Map>() {
+                    finding = with_edit(finding, Some(&description), e);
+                }
+            }
+            finding
+        },
+    );
     engine.register_fn("edit_append", |path: ImmutableString, text: ImmutableString| {
         path_edit(&path, &text, "append")
     });

@@ -79,8 +79,26 @@ pub fn resolve_edit(edit: &Edit, file: Option<&FileText>) -> Result<Edit, String
         return Err(format!("{}: cannot read the file", edit.file));
     };
     let count = text.line_count();
-    // Inserted text takes the indentation of the reference line.
     let mut edit = edit.clone();
+    if let Some((from, to)) = anchor.copy_lines {
+        if from < 1 || to < from || to > count {
+            return Err(format!(
+                "{}: lines {from}-{to} to copy are outside the file",
+                edit.file
+            ));
+        }
+        edit.new = text.content(from - 1, to - 1);
+    }
+    if anchor.whole_lines {
+        if edit.line < 1 || edit.end_line < edit.line || edit.end_line > count {
+            return Err(format!(
+                "{}: lines {}-{} are outside the file",
+                edit.file, edit.line, edit.end_line
+            ));
+        }
+        edit.old = text.content(edit.line - 1, edit.end_line - 1);
+    }
+    // Inserted text takes the indentation of the reference line.
     if let Some(like) = anchor.indent_like {
         if like >= 1 && like <= count && anchor.bytes.is_none() {
             edit.new = reindent(&normalise_lines(&edit.new), indentation(text.line(like - 1)));

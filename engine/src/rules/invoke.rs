@@ -237,6 +237,10 @@ fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
         indent_like: get_usize(map, "indent_like"),
         append: flag("append"),
         create: flag("create"),
+        whole_lines: flag("whole_lines"),
+        copy_lines: get_usize(map, "copy_from").map(|from| {
+            (from, get_usize(map, "copy_to").unwrap_or(from))
+        }),
     };
     Some(Edit {
         file,

@@ -1,0 +1,180 @@
+//! Applied-fix tests: each rule's fix is applied to a copy of one of its fixtures; the diff the
+//! scan reports must pass `git apply --check` and `patch -p1 --dry-run`, the patched files must
+//! parse, and a re-scan must no longer report the finding.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use apm_doctor_engine::finding::{Finding, ScanReport};
+use apm_doctor_engine::fix::{apply_fixes, ApplyOptions};
+use apm_doctor_engine::language::Grammar;
+use apm_doctor_engine::scan::ScanOptions;
+
+fn rules_dir() -> PathBuf {
+    PathBuf::from(apm_doctor_engine::rules::builtin_source_dir())
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &dest).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn scan(root: &Path, rule: &str) -> ScanReport {
+    apm_doctor_engine::scan(&ScanOptions {
+        root: root.to_path_buf(),
+        no_config: true,
+        only_rules: vec![rule.to_string()],
+        ..Default::default()
+    })
+    .expect("scan")
+}
+
+fn of_rule<'a>(report: &'a ScanReport, rule: &str) -> Vec<&'a Finding> {
+    report.findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+fn run(dir: &Path, program: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Copy `rules/<fixture>` to a temporary repository, check and apply the fixes of `rule`,
+/// and return the patched tree (with the text of every file the fixes touched).
+fn fix_fixture(fixture: &str, rule: &str) -> (tempfile::TempDir, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&rules_dir().join(fixture), dir.path());
+    let before = scan(dir.path(), rule);
+    let findings = of_rule(&before, rule);
+    assert!(!findings.is_empty(), "{fixture}: no `{rule}` finding");
+    let fixable: Vec<&Finding> = findings
+        .iter()
+        .copied()
+        .filter(|f| f.fix.as_ref().is_some_and(|x| !x.edits.is_empty()))
+        .collect();
+    assert!(
+        !fixable.is_empty(),
+        "{fixture}: no `{rule}` finding carries edits: {findings:#?}\n{:#?}",
+        before.diagnostics
+    );
+    assert!(
+        !before.diagnostics.iter().any(|d| d.kind == "fix-error"),
+        "{:#?}",
+        before.diagnostics
+    );
+    // Every fix's diff applies with git and patch, from the scan root.
+    let (ok, out) = run(dir.path(), "git", &["init", "-q"], None);
+    assert!(ok, "{out}");
+    for f in &fixable {
+        let diff = f.fix.as_ref().unwrap().diff.as_deref().expect("diff");
+        let (ok, out) = run(dir.path(), "git", &["apply", "--check", "-"], Some(diff));
+        assert!(ok, "{fixture}: git apply --check refused:\n{diff}\n{out}");
+        let (ok, out) = run(
+            dir.path(),
+            "patch",
+            &["-p1", "--dry-run", "--force", "--silent"],
+            Some(diff),
+        );
+        assert!(ok, "{fixture}: patch --dry-run refused:\n{diff}\n{out}");
+    }
+    let owned: Vec<Finding> = fixable.iter().map(|f| (*f).clone()).collect();
+    let outcome = apply_fixes(dir.path(), &owned, &ApplyOptions::default());
+    assert_eq!(outcome.refused(), 0, "{fixture}: {outcome:#?}");
+    assert!(outcome.applied() > 0);
+    let mut touched = Vec::new();
+    for file in &outcome.files {
+        let text = std::fs::read_to_string(dir.path().join(&file.file)).unwrap();
+        if let Some(g) = Grammar::from_path(&file.file) {
+            assert_eq!(
+                apm_doctor_engine::fix::apply::syntax_errors(g, &text),
+                Some(0),
+                "{}: does not parse after the fix:\n{text}",
+                file.file
+            );
+        }
+        touched.push((file.file.clone(), text));
+    }
+    // The fixed findings are gone.
+    let after = scan(dir.path(), rule);
+    let remaining = of_rule(&after, rule);
+    assert!(
+        remaining.len() + fixable.len() <= findings.len(),
+        "{fixture}: still reported after the fix: {remaining:#?}\n{touched:#?}"
+    );
+    (dir, touched)
+}
+
+fn text_of<'a>(touched: &'a [(String, String)], file: &str) -> &'a str {
+    &touched
+        .iter()
+        .find(|(f, _)| f == file)
+        .unwrap_or_else(|| panic!("{file} not touched: {touched:#?}"))
+        .1
+}
+
+#[test]
+fn init_order_python_moves_ddtrace_auto_to_the_top() {
+    let (_d, t) = fix_fixture(
+        "audit/init-order/python-flask-before-ddtrace-auto",
+        "init-order",
+    );
+    assert!(text_of(&t, "catalog/app.py").starts_with("import ddtrace.auto"));
+}
+
+#[test]
+fn init_order_node_moves_the_tracer_first() {
+    let (_d, t) = fix_fixture("audit/init-order/node-express-before-dd-trace", "init-order");
+    assert!(text_of(&t, "web/src/app.js")
+        .starts_with("'use strict';\n\nconst tracer = require('dd-trace').init("));
+    let (_d, t) = fix_fixture(
+        "audit/init-order/node-esm-import-before-dd-trace",
+        "init-order",
+    );
+    assert!(text_of(&t, "api/src/server.mjs").starts_with("import 'dd-trace/init.js';"));
+}
+
+#[test]
+fn init_order_go_defers_tracer_stop() {
+    let (_d, t) = fix_fixture("audit/init-order/go-tracer-start-without-stop", "init-order");
+    assert!(text_of(&t, "ratings/main.go").contains("// expect: init-order\n\tdefer tracer.Stop()\n"));
+}
