@@ -108,6 +108,9 @@ pub struct EditAnchor {
     pub whole_lines: bool,
     /// Insert a copy of these 1-based lines (inclusive), as the file reads them.
     pub copy_lines: Option<(usize, usize)>,
+    /// Rewrite line `line`: the first (find, replace) pair whose `find` occurs in it replaces
+    /// its first occurrence.
+    pub substitute: Vec<(String, String)>,
 }
 
 impl Edit {

@@ -272,6 +272,15 @@ fn register_edits(engine: &mut Engine) {
             finding
         },
     );
+    engine.register_fn(
+        "edit_substitute",
+        |at: Map, pairs: rhai::Array| -> RhaiResult<Map> {
+            let mut edit = edit_insert(&at, "", false, false)?;
+            edit.remove("old");
+            edit.insert("substitute".into(), Dynamic::from_array(pairs));
+            Ok(edit)
+        },
+    );
     engine.register_fn("edit_append", |path: ImmutableString, text: ImmutableString| {
         path_edit(&path, &text, "append")
     });

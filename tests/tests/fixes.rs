@@ -84,6 +84,25 @@ fn run(dir: &Path, program: &str, args: &[&str], stdin: Option<&str>) -> (bool, 
 fn fix_fixture(fixture: &str, rule: &str) -> (tempfile::TempDir, Vec<(String, String)>) {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&rules_dir().join(fixture), dir.path());
+    fix_dir(dir, fixture, rule)
+}
+
+/// A temporary tree holding `files` (path, text).
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn fix_dir(
+    dir: tempfile::TempDir,
+    fixture: &str,
+    rule: &str,
+) -> (tempfile::TempDir, Vec<(String, String)>) {
     let before = scan(dir.path(), rule);
     let findings = of_rule(&before, rule);
     assert!(!findings.is_empty(), "{fixture}: no `{rule}` finding");
@@ -177,4 +196,86 @@ fn init_order_node_moves_the_tracer_first() {
 fn init_order_go_defers_tracer_stop() {
     let (_d, t) = fix_fixture("audit/init-order/go-tracer-start-without-stop", "init-order");
     assert!(text_of(&t, "ratings/main.go").contains("// expect: init-order\n\tdefer tracer.Stop()\n"));
+}
+
+#[test]
+fn ust_missing_dockerfile_exports_the_build_arg() {
+    let (_d, t) = fix_fixture(
+        "audit/ust-missing/dockerfile-arg-version-not-exported",
+        "ust-missing",
+    );
+    assert!(text_of(&t, "invoices/Dockerfile")
+        .contains("ENV DD_VERSION=${DD_VERSION}\nCMD [\"bundle\""));
+}
+
+#[test]
+fn ust_missing_kubernetes_env_item_matches_indentation() {
+    let (_d, t) = fix_fixture(
+        "audit/ust-missing/k8s-deployment-without-version",
+        "ust-missing",
+    );
+    assert!(text_of(&t, "deploy/k8s/recommendations.yaml").contains(
+        "          env:\n            - name: DD_VERSION\n              value: \"1.0.0\"\n            - name: DD_AGENT_HOST\n"
+    ));
+}
+
+const ACCOUNTS_PACKAGE: &str = r#"{
+  "name": "accounts",
+  "version": "1.6.0",
+  "scripts": { "start": "node --require dd-trace/init server.js" },
+  "dependencies": { "dd-trace": "^5.12.0", "express": "^4.19.2" }
+}
+"#;
+
+#[test]
+fn ust_missing_compose_map_and_crlf_list() {
+    let dir = tree(&[
+        ("accounts/package.json", ACCOUNTS_PACKAGE),
+        ("accounts/server.js", "const express = require('express');\n"),
+        (
+            "docker-compose.yml",
+            "services:\n  accounts:\n    build: ./accounts\n    environment:\n      DD_SERVICE: accounts\n      DD_AGENT_HOST: datadog-agent\n",
+        ),
+    ]);
+    let (_d, t) = fix_dir(dir, "compose map", "ust-missing");
+    assert!(text_of(&t, "docker-compose.yml").contains(
+        "    environment:\n      DD_ENV: production\n      DD_VERSION: 1.0.0\n      DD_SERVICE: accounts\n"
+    ));
+
+    let dir = tree(&[
+        ("accounts/package.json", ACCOUNTS_PACKAGE),
+        ("accounts/server.js", "const express = require('express');\n"),
+        (
+            "docker-compose.yml",
+            "services:\r\n  accounts:\r\n    build: ./accounts\r\n    environment:\r\n      - DD_SERVICE=accounts\r\n      - DD_ENV=dev\r\n",
+        ),
+    ]);
+    let (_d, t) = fix_dir(dir, "compose list, CRLF", "ust-missing");
+    assert_eq!(
+        text_of(&t, "docker-compose.yml"),
+        "services:\r\n  accounts:\r\n    build: ./accounts\r\n    environment:\r\n      - DD_VERSION=1.0.0\r\n      - DD_SERVICE=accounts\r\n      - DD_ENV=dev\r\n"
+    );
+}
+
+#[test]
+fn tracer_missing_python_requirements_and_ddtrace_run() {
+    let (_d, t) = fix_fixture("audit/tracer-missing/python-flask-no-tracer", "tracer-missing");
+    assert!(text_of(&t, "orders/requirements.txt").ends_with("requests==2.31.0\nddtrace>=4.0\n"));
+    assert!(text_of(&t, "orders/Dockerfile").contains("CMD [\"ddtrace-run\", \"gunicorn\""));
+}
+
+#[test]
+fn tracer_missing_node_dependency_and_preload() {
+    let (_d, t) = fix_fixture("audit/tracer-missing/node-express-no-tracer", "tracer-missing");
+    let pkg = text_of(&t, "checkout/package.json");
+    assert!(pkg.contains("\"start\": \"node --require dd-trace/init src/server.js\""));
+    assert!(pkg.contains("\"dependencies\": {\n    \"dd-trace\": \"^5.0.0\",\n    \"express\""));
+    serde_json::from_str::<serde_json::Value>(pkg).expect("valid JSON");
+}
+
+#[test]
+fn tracer_missing_java_agent_in_the_dockerfile() {
+    let (_d, t) = fix_fixture("audit/tracer-missing/java-spring-no-agent", "tracer-missing");
+    assert!(text_of(&t, "payments/Dockerfile")
+        .contains("ENV JAVA_TOOL_OPTIONS=\"-javaagent:/opt/datadog/dd-java-agent.jar\"\nENTRYPOINT"));
 }

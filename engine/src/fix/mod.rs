@@ -98,6 +98,27 @@ pub fn resolve_edit(edit: &Edit, file: Option<&FileText>) -> Result<Edit, String
         }
         edit.old = text.content(edit.line - 1, edit.end_line - 1);
     }
+    if !anchor.substitute.is_empty() {
+        if edit.line < 1 || edit.line > count {
+            return Err(format!("{}: line {} is outside the file", edit.file, edit.line));
+        }
+        let current = text.line(edit.line - 1);
+        let Some((find, replace)) = anchor
+            .substitute
+            .iter()
+            .find(|(find, _)| current.contains(find.as_str()))
+        else {
+            return Err(format!(
+                "{}:{}: `{}` holds none of the texts the fix rewrites",
+                edit.file,
+                edit.line,
+                current.trim()
+            ));
+        };
+        edit.end_line = edit.line;
+        edit.old = normalise_lines(current);
+        edit.new = normalise_lines(&current.replacen(find.as_str(), replace, 1));
+    }
     // Inserted text takes the indentation of the reference line.
     if let Some(like) = anchor.indent_like {
         if like >= 1 && like <= count && anchor.bytes.is_none() {

@@ -238,6 +238,18 @@ fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
         append: flag("append"),
         create: flag("create"),
         whole_lines: flag("whole_lines"),
+        substitute: map
+            .get("substitute")
+            .and_then(|v| v.clone().try_cast::<rhai::Array>())
+            .map(|pairs| {
+                pairs
+                    .into_iter()
+                    .filter_map(|p| p.try_cast::<rhai::Array>())
+                    .filter(|p| p.len() == 2)
+                    .map(|p| (p[0].to_string(), p[1].to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
         copy_lines: get_usize(map, "copy_from").map(|from| {
             (from, get_usize(map, "copy_to").unwrap_or(from))
         }),
