@@ -279,3 +279,26 @@ fn tracer_missing_java_agent_in_the_dockerfile() {
     assert!(text_of(&t, "payments/Dockerfile")
         .contains("ENV JAVA_TOOL_OPTIONS=\"-javaagent:/opt/datadog/dd-java-agent.jar\"\nENTRYPOINT"));
 }
+
+#[test]
+fn span_not_finished_go_defers_finish() {
+    let (_d, t) = fix_fixture(
+        "coverage/span-not-finished/go-early-return-and-discarded",
+        "span-not-finished",
+    );
+    let store = text_of(&t, "ledger/store.go");
+    assert!(store.contains(
+        "tracer.StartSpanFromContext(ctx, \"ledger.audit\") // expect: span-not-finished\n\tdefer span.Finish()\n"
+    ));
+}
+
+#[test]
+fn goroutine_context_lost_passes_the_request_context() {
+    let (_d, t) = fix_fixture(
+        "propagation/goroutine-context-lost/handler-spawns-background",
+        "goroutine-context-lost",
+    );
+    let main = text_of(&t, "orders/main.go");
+    assert!(main.contains("context.WithTimeout(r.Context(), 5*time.Second)"));
+    assert!(main.contains("go s.publish(r.Context(), o)"));
+}
