@@ -111,6 +111,12 @@ pub struct EditAnchor {
     /// Rewrite line `line`: the first (find, replace) pair whose `find` occurs in it replaces
     /// its first occurrence.
     pub substitute: Vec<(String, String)>,
+    /// Add this Go import spec (`alias "path"`) to the file's imports, unless the path is
+    /// imported already (then the edit is dropped).
+    pub go_import: Option<String>,
+    /// Place the edit at the nearest line at or above `line` that contains one of these texts
+    /// (an insertion goes after that line, indented like it; a substitution rewrites it).
+    pub search_up: Vec<String>,
 }
 
 impl Edit {

@@ -281,6 +281,30 @@ fn register_edits(engine: &mut Engine) {
             Ok(edit)
         },
     );
+    engine.register_fn(
+        "edit_insert_after_match",
+        |at: Map, texts: rhai::Array, text: ImmutableString| -> RhaiResult<Map> {
+            let mut edit = edit_insert(&at, &text, false, false)?;
+            edit.insert("search_up".into(), Dynamic::from_array(texts));
+            Ok(edit)
+        },
+    );
+    engine.register_fn(
+        "edit_substitute_match",
+        |at: Map, texts: rhai::Array, pairs: rhai::Array| -> RhaiResult<Map> {
+            let mut edit = edit_insert(&at, "", false, false)?;
+            edit.remove("old");
+            edit.insert("search_up".into(), Dynamic::from_array(texts));
+            edit.insert("substitute".into(), Dynamic::from_array(pairs));
+            Ok(edit)
+        },
+    );
+    engine.register_fn("edit_go_import", |path: ImmutableString, spec: ImmutableString| {
+        let mut edit = path_edit(&path, "", "append");
+        edit.remove("append");
+        edit.insert("go_import".into(), Dynamic::from(spec));
+        edit
+    });
     engine.register_fn("edit_append", |path: ImmutableString, text: ImmutableString| {
         path_edit(&path, &text, "append")
     });

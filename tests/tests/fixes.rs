@@ -302,3 +302,26 @@ fn goroutine_context_lost_passes_the_request_context() {
     assert!(main.contains("context.WithTimeout(r.Context(), 5*time.Second)"));
     assert!(main.contains("go s.publish(r.Context(), o)"));
 }
+
+#[test]
+fn http_client_not_propagating_wraps_the_client_and_imports_httptrace() {
+    let (_d, t) = fix_fixture(
+        "propagation/http-client-not-propagating/go-unwrapped-clients",
+        "http-client-not-propagating",
+    );
+    let pricing = text_of(&t, "inventory/pricing.go");
+    assert!(pricing.contains("http: httptrace.WrapClient(&http.Client{Timeout: 3 * time.Second}),"));
+    assert!(pricing
+        .contains("\thttptrace \"github.com/DataDog/dd-trace-go/contrib/net/http/v2\"\n)"));
+}
+
+#[test]
+fn entrypoint_uninstrumented_go_gin_gets_the_middleware() {
+    let (_d, t) = fix_fixture(
+        "coverage/entrypoint-uninstrumented/go-gin-without-middleware",
+        "entrypoint-uninstrumented",
+    );
+    let main = text_of(&t, "orders/main.go");
+    assert!(main.contains("\tr := gin.New()\n\tr.Use(gintrace.Middleware(\"orders\"))\n"));
+    assert!(main.contains("gintrace \"github.com/DataDog/dd-trace-go/contrib/gin-gonic/gin/v2\""));
+}

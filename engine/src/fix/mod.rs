@@ -29,6 +29,10 @@ pub fn base_dir(root: &Path) -> PathBuf {
     }
 }
 
+/// Prefix of a resolution error that only means "the rule's guess found nothing to anchor
+/// to": the fix keeps its prose and loses its edits, without a diagnostic.
+const UNPLACED: &str = "unplaced: ";
+
 /// Lines of context around each change in a diff.
 pub const CONTEXT: usize = 3;
 
@@ -80,6 +84,28 @@ pub fn resolve_edit(edit: &Edit, file: Option<&FileText>) -> Result<Edit, String
     };
     let count = text.line_count();
     let mut edit = edit.clone();
+    let mut anchor = anchor;
+    if !anchor.search_up.is_empty() {
+        let from = edit.line.clamp(1, count.max(1));
+        let found = (0..from)
+            .rev()
+            .find(|&i| anchor.search_up.iter().any(|t| text.line(i).contains(t.as_str())))
+            .ok_or_else(|| {
+                format!(
+                    "{UNPLACED}{}: no line at or above {} contains {}",
+                    edit.file,
+                    edit.line,
+                    anchor.search_up.join(" or ")
+                )
+            })?;
+        if anchor.substitute.is_empty() {
+            edit.line = found + 2;
+            edit.end_line = found + 2;
+            anchor.indent_like = Some(found + 1);
+        } else {
+            edit.line = found + 1;
+        }
+    }
     if let Some((from, to)) = anchor.copy_lines {
         if from < 1 || to < from || to > count {
             return Err(format!(
@@ -225,6 +251,17 @@ pub fn resolve_findings(root: &Path, findings: &mut [Finding]) -> Vec<Diagnostic
                 error = Some(format!("{}: not a path inside the scanned root", edit.file));
                 break;
             }
+            let placed;
+            let edit = match edit.anchor.as_ref().and_then(|a| a.go_import.as_deref()) {
+                None => edit,
+                Some(spec) => match go_import_edit(&edit.file, spec, text.as_ref()) {
+                    None => continue,
+                    Some(e) => {
+                        placed = e;
+                        &placed
+                    }
+                },
+            };
             match resolve_edit(edit, text.as_ref()) {
                 Ok(e) => resolved.push(e),
                 Err(e) => {
@@ -245,6 +282,9 @@ pub fn resolve_findings(root: &Path, findings: &mut [Finding]) -> Vec<Diagnostic
         }
         fix.edits.clear();
         fix.diff = None;
+        if error.as_deref().is_some_and(|e| e.starts_with(UNPLACED)) {
+            continue;
+        }
         diagnostics.push(Diagnostic {
             kind: "fix-error".into(),
             file: finding.file.clone(),
@@ -258,6 +298,35 @@ pub fn resolve_findings(root: &Path, findings: &mut [Finding]) -> Vec<Diagnostic
         });
     }
     diagnostics
+}
+
+/// The insertion that adds a Go import spec (`alias "path"`) to a file: inside its
+/// `import (...)` block, else after its last single import, else after the `package` clause.
+/// `None` when the path is imported already or the file has no package clause.
+pub fn go_import_edit(file: &str, spec: &str, text: Option<&FileText>) -> Option<Edit> {
+    let text = text?;
+    let path = spec.rsplit(' ').next().unwrap_or(spec);
+    let lines: Vec<&str> = (0..text.line_count()).map(|i| text.line(i)).collect();
+    if lines.iter().any(|l| l.contains(path)) {
+        return None;
+    }
+    let insert = |line: usize, new: String| Edit {
+        file: file.to_string(),
+        line,
+        end_line: line,
+        old: String::new(),
+        new,
+        anchor: None,
+    };
+    if let Some(open) = lines.iter().position(|l| l.trim_start().starts_with("import (")) {
+        let close = lines[open..].iter().position(|l| l.trim() == ")")? + open;
+        return Some(insert(close + 1, format!("\t{spec}\n")));
+    }
+    if let Some(last) = lines.iter().rposition(|l| l.starts_with("import ")) {
+        return Some(insert(last + 2, format!("import {spec}\n")));
+    }
+    let package = lines.iter().position(|l| l.starts_with("package "))?;
+    Some(insert(package + 2, format!("\nimport {spec}\n")))
 }
 
 /// A relative, `/`-separated path without `..`, `.` only components or a drive/root.

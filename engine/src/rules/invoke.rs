@@ -238,6 +238,12 @@ fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
         append: flag("append"),
         create: flag("create"),
         whole_lines: flag("whole_lines"),
+        go_import: get_string(map, "go_import"),
+        search_up: map
+            .get("search_up")
+            .and_then(|v| v.clone().try_cast::<rhai::Array>())
+            .map(|texts| texts.into_iter().map(|t| t.to_string()).collect())
+            .unwrap_or_default(),
         substitute: map
             .get("substitute")
             .and_then(|v| v.clone().try_cast::<rhai::Array>())
