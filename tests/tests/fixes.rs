@@ -325,3 +325,19 @@ fn entrypoint_uninstrumented_go_gin_gets_the_middleware() {
     assert!(main.contains("\tr := gin.New()\n\tr.Use(gintrace.Middleware(\"orders\"))\n"));
     assert!(main.contains("gintrace \"github.com/DataDog/dd-trace-go/contrib/gin-gonic/gin/v2\""));
 }
+
+#[test]
+fn resource_high_cardinality_templates_the_resource_and_tags_the_value() {
+    let (_d, t) = fix_fixture(
+        "coverage/resource-high-cardinality/go-sprintf-resource",
+        "resource-high-cardinality",
+    );
+    let handlers = text_of(&t, "users/handlers.go");
+    assert!(handlers.contains("tracer.ResourceName(\"GET /users/:id\"), tracer.Tag(\"id\", id))"));
+    let (_d, t) = fix_fixture(
+        "coverage/resource-high-cardinality/java-concatenated-resource",
+        "resource-high-cardinality",
+    );
+    assert!(text_of(&t, "users/src/main/java/com/shop/users/UserController.java")
+        .contains(".withTag(DDTags.RESOURCE_NAME, \"GET /users/:id\").withTag(\"id\", id)"));
+}
