@@ -391,3 +391,97 @@ fn agent_command_reports_refused_connections() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
 }
+
+/// A Python service whose `import ddtrace.auto` comes after flask (an init-order fix).
+fn late_import_repo(root: &Path) {
+    write(
+        root,
+        "svc/requirements.txt",
+        "ddtrace==4.1.0\nflask==3.0.0\n",
+    );
+    write(
+        root,
+        "svc/app.py",
+        "import flask\n\nimport ddtrace.auto\n\napp = flask.Flask(__name__)\n",
+    );
+}
+
+#[test]
+fn fix_dry_run_prints_diffs_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    late_import_repo(dir.path());
+    let out = bin()
+        .args(["fix", "--dry-run", "--rule", "init-order", "--no-progress"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "--- a/svc/app.py\n+++ b/svc/app.py\n@@ -1,5 +1,5 @@\n+import ddtrace.auto\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("would fix svc/app.py (2 edits: init-order)"),
+        "{stderr}"
+    );
+    assert!(fs::read_to_string(dir.path().join("svc/app.py"))
+        .unwrap()
+        .starts_with("import flask"));
+}
+
+#[test]
+fn fix_applies_and_a_changed_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    late_import_repo(dir.path());
+    let out = bin()
+        .args(["fix", "--no-progress"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(fs::read_to_string(dir.path().join("svc/app.py"))
+        .unwrap()
+        .starts_with("import ddtrace.auto\nimport flask\n"));
+    // Nothing left to do.
+    let out = bin()
+        .args(["scan", "--fix", "--rule", "init-order", "--no-progress"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 edits applied in 0 files, 0 refused"));
+
+    // A report whose fix no longer matches the file: JSON carries the edits; applying a stale
+    // edit is refused with a reason and exit 1.
+    late_import_repo(dir.path());
+    let report = json(&scan(
+        dir.path(),
+        &["--format", "json", "--rule", "init-order"],
+    ));
+    let fix = &report["findings"][0]["fix"];
+    assert_eq!(fix["edits"][0]["file"], "svc/app.py");
+    assert!(fix["diff"]
+        .as_str()
+        .unwrap()
+        .contains("+import ddtrace.auto\n"));
+    let findings = apm_doctor_engine::report::read_baseline(&report.to_string()).unwrap();
+    write(
+        dir.path(),
+        "svc/app.py",
+        "import os\nimport flask\n\nimport ddtrace.auto\n",
+    );
+    let outcome = apm_doctor_engine::fix::apply_fixes(
+        dir.path(),
+        &findings,
+        &apm_doctor_engine::fix::ApplyOptions::default(),
+    );
+    assert!(outcome.refused() > 0, "{outcome:#?}");
+    assert!(outcome.files[0].refused[0]
+        .reason
+        .contains("file changed since the scan"));
+}

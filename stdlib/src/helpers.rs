@@ -134,9 +134,7 @@ fn with_edit(mut finding: Map, description: Option<&str>, edit: Map) -> Map {
     let mut fix = finding
         .get("fix")
         .and_then(|f| f.clone().try_cast::<Map>())
-        .unwrap_or_else(|| {
-            fix_map(description.unwrap_or("apply the suggested edit"), None)
-        });
+        .unwrap_or_else(|| fix_map(description.unwrap_or("apply the suggested edit"), None));
     let mut edits = fix
         .get("edits")
         .and_then(|e| e.clone().try_cast::<rhai::Array>())
@@ -180,9 +178,8 @@ fn edit_replace(node: &Map, new: &str) -> RhaiResult<Map> {
 /// Insert lines before (`after` false) or after the lines of `node`, indented like its first
 /// line when `indent` is true.
 fn edit_insert(node: &Map, text: &str, after: bool, indent: bool) -> RhaiResult<Map> {
-    let line = int_of(node, "line").ok_or_else(|| {
-        runtime_error("edit_insert_*(node, text): the node has no `line`".into())
-    })?;
+    let line = int_of(node, "line")
+        .ok_or_else(|| runtime_error("edit_insert_*(node, text): the node has no `line`".into()))?;
     let at = if after {
         int_of(node, "end_line").unwrap_or(line) + 1
     } else {
@@ -299,18 +296,23 @@ fn register_edits(engine: &mut Engine) {
             Ok(edit)
         },
     );
-    engine.register_fn("edit_go_import", |path: ImmutableString, spec: ImmutableString| {
-        let mut edit = path_edit(&path, "", "append");
-        edit.remove("append");
-        edit.insert("go_import".into(), Dynamic::from(spec));
-        edit
-    });
-    engine.register_fn("edit_append", |path: ImmutableString, text: ImmutableString| {
-        path_edit(&path, &text, "append")
-    });
-    engine.register_fn("new_file", |path: ImmutableString, text: ImmutableString| {
-        path_edit(&path, &text, "create")
-    });
+    engine.register_fn(
+        "edit_go_import",
+        |path: ImmutableString, spec: ImmutableString| {
+            let mut edit = path_edit(&path, "", "append");
+            edit.remove("append");
+            edit.insert("go_import".into(), Dynamic::from(spec));
+            edit
+        },
+    );
+    engine.register_fn(
+        "edit_append",
+        |path: ImmutableString, text: ImmutableString| path_edit(&path, &text, "append"),
+    );
+    engine.register_fn(
+        "new_file",
+        |path: ImmutableString, text: ImmutableString| path_edit(&path, &text, "create"),
+    );
 }
 
 pub(crate) fn register(engine: &mut Engine) {

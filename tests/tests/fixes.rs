@@ -182,7 +182,10 @@ fn init_order_python_moves_ddtrace_auto_to_the_top() {
 
 #[test]
 fn init_order_node_moves_the_tracer_first() {
-    let (_d, t) = fix_fixture("audit/init-order/node-express-before-dd-trace", "init-order");
+    let (_d, t) = fix_fixture(
+        "audit/init-order/node-express-before-dd-trace",
+        "init-order",
+    );
     assert!(text_of(&t, "web/src/app.js")
         .starts_with("'use strict';\n\nconst tracer = require('dd-trace').init("));
     let (_d, t) = fix_fixture(
@@ -194,8 +197,13 @@ fn init_order_node_moves_the_tracer_first() {
 
 #[test]
 fn init_order_go_defers_tracer_stop() {
-    let (_d, t) = fix_fixture("audit/init-order/go-tracer-start-without-stop", "init-order");
-    assert!(text_of(&t, "ratings/main.go").contains("// expect: init-order\n\tdefer tracer.Stop()\n"));
+    let (_d, t) = fix_fixture(
+        "audit/init-order/go-tracer-start-without-stop",
+        "init-order",
+    );
+    assert!(
+        text_of(&t, "ratings/main.go").contains("// expect: init-order\n\tdefer tracer.Stop()\n")
+    );
 }
 
 #[test]
@@ -259,14 +267,20 @@ fn ust_missing_compose_map_and_crlf_list() {
 
 #[test]
 fn tracer_missing_python_requirements_and_ddtrace_run() {
-    let (_d, t) = fix_fixture("audit/tracer-missing/python-flask-no-tracer", "tracer-missing");
+    let (_d, t) = fix_fixture(
+        "audit/tracer-missing/python-flask-no-tracer",
+        "tracer-missing",
+    );
     assert!(text_of(&t, "orders/requirements.txt").ends_with("requests==2.31.0\nddtrace>=4.0\n"));
     assert!(text_of(&t, "orders/Dockerfile").contains("CMD [\"ddtrace-run\", \"gunicorn\""));
 }
 
 #[test]
 fn tracer_missing_node_dependency_and_preload() {
-    let (_d, t) = fix_fixture("audit/tracer-missing/node-express-no-tracer", "tracer-missing");
+    let (_d, t) = fix_fixture(
+        "audit/tracer-missing/node-express-no-tracer",
+        "tracer-missing",
+    );
     let pkg = text_of(&t, "checkout/package.json");
     assert!(pkg.contains("\"start\": \"node --require dd-trace/init src/server.js\""));
     assert!(pkg.contains("\"dependencies\": {\n    \"dd-trace\": \"^5.0.0\",\n    \"express\""));
@@ -275,9 +289,13 @@ fn tracer_missing_node_dependency_and_preload() {
 
 #[test]
 fn tracer_missing_java_agent_in_the_dockerfile() {
-    let (_d, t) = fix_fixture("audit/tracer-missing/java-spring-no-agent", "tracer-missing");
-    assert!(text_of(&t, "payments/Dockerfile")
-        .contains("ENV JAVA_TOOL_OPTIONS=\"-javaagent:/opt/datadog/dd-java-agent.jar\"\nENTRYPOINT"));
+    let (_d, t) = fix_fixture(
+        "audit/tracer-missing/java-spring-no-agent",
+        "tracer-missing",
+    );
+    assert!(text_of(&t, "payments/Dockerfile").contains(
+        "ENV JAVA_TOOL_OPTIONS=\"-javaagent:/opt/datadog/dd-java-agent.jar\"\nENTRYPOINT"
+    ));
 }
 
 #[test]
@@ -311,8 +329,9 @@ fn http_client_not_propagating_wraps_the_client_and_imports_httptrace() {
     );
     let pricing = text_of(&t, "inventory/pricing.go");
     assert!(pricing.contains("http: httptrace.WrapClient(&http.Client{Timeout: 3 * time.Second}),"));
-    assert!(pricing
-        .contains("\thttptrace \"github.com/DataDog/dd-trace-go/contrib/net/http/v2\"\n)"));
+    assert!(
+        pricing.contains("\thttptrace \"github.com/DataDog/dd-trace-go/contrib/net/http/v2\"\n)")
+    );
 }
 
 #[test]
@@ -338,6 +357,8 @@ fn resource_high_cardinality_templates_the_resource_and_tags_the_value() {
         "coverage/resource-high-cardinality/java-concatenated-resource",
         "resource-high-cardinality",
     );
-    assert!(text_of(&t, "users/src/main/java/com/shop/users/UserController.java")
-        .contains(".withTag(DDTags.RESOURCE_NAME, \"GET /users/:id\").withTag(\"id\", id)"));
+    assert!(
+        text_of(&t, "users/src/main/java/com/shop/users/UserController.java")
+            .contains(".withTag(DDTags.RESOURCE_NAME, \"GET /users/:id\").withTag(\"id\", id)")
+    );
 }

@@ -39,6 +39,9 @@ pub struct EditRef {
     pub line: usize,
     /// Last line it replaces (inclusive; `line` for an insertion).
     pub end_line: usize,
+    /// Index of the finding in the list given to [`apply_fixes`].
+    #[serde(skip)]
+    pub finding: usize,
 }
 
 /// A refused edit and why.
@@ -99,30 +102,85 @@ struct Pending<'a> {
     at: EditRef,
 }
 
-/// Apply the edits of every finding's fix under `root` (see the module docs).
+/// Apply the edits of every finding's fix under `root` (see the module docs). A fix is all or
+/// nothing: when one of its edits is refused, its other edits (in any file) are refused too.
 pub fn apply_fixes(root: &Path, findings: &[Finding], options: &ApplyOptions) -> FixOutcome {
-    let mut per_file: BTreeMap<&str, Vec<Pending>> = BTreeMap::new();
-    for f in findings {
-        let Some(fix) = &f.fix else { continue };
-        for e in &fix.edits {
-            per_file.entry(&e.file).or_default().push(Pending {
-                edit: e,
-                at: EditRef {
-                    rule: f.rule.clone(),
-                    finding_line: f.line,
-                    finding_file: f.file.clone(),
-                    line: e.line,
-                    end_line: e.end_line,
-                },
-            });
+    let root_canon = root.canonicalize().ok();
+    let mut excluded: BTreeMap<usize, String> = BTreeMap::new();
+    // Plan without writing until no fix is refused in part.
+    for _ in 0..=findings.len() {
+        let plan = apply_once(root_canon.as_deref(), findings, &excluded, true);
+        let mut changed = false;
+        for file in &plan.files {
+            for r in &file.refused {
+                if let std::collections::btree_map::Entry::Vacant(e) =
+                    excluded.entry(r.edit.finding)
+                {
+                    e.insert(format!(
+                        "another edit of the same fix was refused ({}:{}: {})",
+                        file.file, r.edit.line, r.reason
+                    ));
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
         }
     }
-    let root_canon = root.canonicalize().ok();
-    let files = per_file
+    apply_once(root_canon.as_deref(), findings, &excluded, options.dry_run)
+}
+
+fn apply_once(
+    root: Option<&Path>,
+    findings: &[Finding],
+    excluded: &BTreeMap<usize, String>,
+    dry_run: bool,
+) -> FixOutcome {
+    let mut per_file: BTreeMap<&str, Vec<Pending>> = BTreeMap::new();
+    let mut refused_early: BTreeMap<&str, Vec<Refusal>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(fix) = &f.fix else { continue };
+        for e in &fix.edits {
+            let at = EditRef {
+                rule: f.rule.clone(),
+                finding_line: f.line,
+                finding_file: f.file.clone(),
+                line: e.line,
+                end_line: e.end_line,
+                finding: i,
+            };
+            match excluded.get(&i) {
+                Some(reason) => refused_early.entry(&e.file).or_default().push(Refusal {
+                    edit: at,
+                    reason: reason.clone(),
+                }),
+                None => per_file
+                    .entry(&e.file)
+                    .or_default()
+                    .push(Pending { edit: e, at }),
+            }
+        }
+    }
+    let options = ApplyOptions { dry_run };
+    let mut files: BTreeMap<&str, FileOutcome> = per_file
         .into_iter()
-        .map(|(file, edits)| apply_file(root_canon.as_deref(), file, edits, options))
+        .map(|(file, edits)| (file, apply_file(root, file, edits, &options)))
         .collect();
-    FixOutcome { files }
+    for (file, refusals) in refused_early {
+        let entry = files.entry(file).or_insert_with(|| FileOutcome {
+            file: file.to_string(),
+            applied: Vec::new(),
+            refused: Vec::new(),
+            diff: None,
+            written: false,
+            created: false,
+        });
+        entry.refused.extend(refusals);
+    }
+    FixOutcome {
+        files: files.into_values().collect(),
+    }
 }
 
 fn refuse_all(outcome: &mut FileOutcome, edits: Vec<EditRef>, reason: &str) {
@@ -183,7 +241,11 @@ fn apply_file(
     };
     let refs = |edits: &[Pending]| edits.iter().map(|p| p.at.clone()).collect::<Vec<_>>();
     let Some(root) = root else {
-        refuse_all(&mut outcome, refs(&edits), "the scanned root cannot be resolved");
+        refuse_all(
+            &mut outcome,
+            refs(&edits),
+            "the scanned root cannot be resolved",
+        );
         return outcome;
     };
     let path = match target_path(root, file) {
@@ -197,7 +259,11 @@ fn apply_file(
     let original = if exists {
         match std::fs::read(&path) {
             Err(e) => {
-                refuse_all(&mut outcome, refs(&edits), &format!("cannot read the file: {e}"));
+                refuse_all(
+                    &mut outcome,
+                    refs(&edits),
+                    &format!("cannot read the file: {e}"),
+                );
                 return outcome;
             }
             Ok(bytes) => match FileText::parse(&bytes) {
@@ -477,7 +543,10 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o754)).unwrap();
         }
-        let f = finding("init-order", vec![edit("app.py", 1, 1, "", "import ddtrace.auto\n")]);
+        let f = finding(
+            "init-order",
+            vec![edit("app.py", 1, 1, "", "import ddtrace.auto\n")],
+        );
         let out = apply_fixes(dir.path(), &[f], &ApplyOptions::default());
         assert_eq!(out.refused(), 0, "{out:?}");
         assert_eq!(
@@ -498,7 +567,10 @@ mod tests {
         std::fs::write(dir.path().join("a.go"), "package a\n\nfunc f() {\n}\n").unwrap();
         std::fs::write(dir.path().join("b.json"), "{\"a\": 1}\n").unwrap();
         let findings = vec![
-            finding("r1", vec![edit("a.go", 3, 3, "func f() {\n", "func g() {\n")]),
+            finding(
+                "r1",
+                vec![edit("a.go", 3, 3, "func f() {\n", "func g() {\n")],
+            ),
             finding("r2", vec![edit("a.go", 3, 4, "func f() {\n}\n", "")]),
             finding("r3", vec![edit("b.json", 1, 1, "{\"a\": 2}\n", "{}\n")]),
         ];
@@ -510,22 +582,70 @@ mod tests {
             .iter()
             .flat_map(|f| f.refused.iter().map(|r| r.reason.as_str()))
             .collect();
-        assert!(reasons[0].contains("conflicts with the fix of `r1`"), "{reasons:?}");
-        assert!(reasons[1].contains("file changed since the scan"), "{reasons:?}");
+        assert!(
+            reasons[0].contains("conflicts with the fix of `r1`"),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons[1].contains("file changed since the scan"),
+            "{reasons:?}"
+        );
         // Dry run: nothing written.
         assert!(std::fs::read_to_string(dir.path().join("a.go"))
             .unwrap()
             .contains("func f()"));
 
-        let broken = vec![finding("r4", vec![edit("a.go", 3, 3, "func f() {\n", "func f( {\n")])];
+        let broken = vec![finding(
+            "r4",
+            vec![edit("a.go", 3, 3, "func f() {\n", "func f( {\n")],
+        )];
         let out = apply_fixes(dir.path(), &broken, &ApplyOptions::default());
-        assert!(out.files[0].refused[0].reason.contains("does not parse as go"));
-        let bad_json = vec![finding("r5", vec![edit("b.json", 1, 1, "{\"a\": 1}\n", "{\"a\": \n")])];
+        assert!(out.files[0].refused[0]
+            .reason
+            .contains("does not parse as go"));
+        let bad_json = vec![finding(
+            "r5",
+            vec![edit("b.json", 1, 1, "{\"a\": 1}\n", "{\"a\": \n")],
+        )];
         let out = apply_fixes(dir.path(), &bad_json, &ApplyOptions::default());
         assert!(out.files[0].refused[0].reason.contains("does not parse"));
         assert_eq!(
             std::fs::read_to_string(dir.path().join("b.json")).unwrap(),
             "{\"a\": 1}\n"
+        );
+    }
+
+    #[test]
+    fn a_fix_is_all_or_nothing_across_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("requirements.txt"), "flask\n").unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM python\nCMD gunicorn\n").unwrap();
+        let f = finding(
+            "tracer-missing",
+            vec![
+                edit("requirements.txt", 2, 2, "", "ddtrace\n"),
+                edit(
+                    "Dockerfile",
+                    2,
+                    2,
+                    "CMD flask run\n",
+                    "CMD ddtrace-run flask run\n",
+                ),
+            ],
+        );
+        let out = apply_fixes(dir.path(), &[f], &ApplyOptions::default());
+        assert_eq!((out.applied(), out.refused()), (0, 2), "{out:#?}");
+        let req = out
+            .files
+            .iter()
+            .find(|f| f.file == "requirements.txt")
+            .unwrap();
+        assert!(req.refused[0]
+            .reason
+            .contains("another edit of the same fix was refused"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
+            "flask\n"
         );
     }
 

@@ -89,7 +89,12 @@ pub fn resolve_edit(edit: &Edit, file: Option<&FileText>) -> Result<Edit, String
         let from = edit.line.clamp(1, count.max(1));
         let found = (0..from)
             .rev()
-            .find(|&i| anchor.search_up.iter().any(|t| text.line(i).contains(t.as_str())))
+            .find(|&i| {
+                anchor
+                    .search_up
+                    .iter()
+                    .any(|t| text.line(i).contains(t.as_str()))
+            })
             .ok_or_else(|| {
                 format!(
                     "{UNPLACED}{}: no line at or above {} contains {}",
@@ -126,7 +131,10 @@ pub fn resolve_edit(edit: &Edit, file: Option<&FileText>) -> Result<Edit, String
     }
     if !anchor.substitute.is_empty() {
         if edit.line < 1 || edit.line > count {
-            return Err(format!("{}: line {} is outside the file", edit.file, edit.line));
+            return Err(format!(
+                "{}: line {} is outside the file",
+                edit.file, edit.line
+            ));
         }
         let current = text.line(edit.line - 1);
         let Some((find, replace)) = anchor
@@ -148,7 +156,10 @@ pub fn resolve_edit(edit: &Edit, file: Option<&FileText>) -> Result<Edit, String
     // Inserted text takes the indentation of the reference line.
     if let Some(like) = anchor.indent_like {
         if like >= 1 && like <= count && anchor.bytes.is_none() {
-            edit.new = reindent(&normalise_lines(&edit.new), indentation(text.line(like - 1)));
+            edit.new = reindent(
+                &normalise_lines(&edit.new),
+                indentation(text.line(like - 1)),
+            );
         }
     }
     let edit = &edit;
@@ -318,7 +329,10 @@ pub fn go_import_edit(file: &str, spec: &str, text: Option<&FileText>) -> Option
         new,
         anchor: None,
     };
-    if let Some(open) = lines.iter().position(|l| l.trim_start().starts_with("import (")) {
+    if let Some(open) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("import ("))
+    {
         let close = lines[open..].iter().position(|l| l.trim() == ")")? + open;
         return Some(insert(close + 1, format!("\t{spec}\n")));
     }
@@ -356,7 +370,12 @@ pub fn diff_for_edits<'a>(
         let original = file_text(file);
         let ops = ops_for(&mine, original)?;
         let empty = FileText::empty();
-        out.push_str(&unified_diff(file, original.unwrap_or(&empty), original.is_none(), &ops));
+        out.push_str(&unified_diff(
+            file,
+            original.unwrap_or(&empty),
+            original.is_none(),
+            &ops,
+        ));
     }
     Ok(out)
 }
@@ -499,9 +518,10 @@ pub fn unified_diff(path: &str, text: &FileText, created: bool, ops: &[Op]) -> S
     // Group operations whose contexts touch into hunks.
     let mut groups: Vec<Vec<&Op>> = Vec::new();
     for op in ops {
-        let joins = groups.last().and_then(|g| g.last()).is_some_and(|prev| {
-            op.old_start <= prev.old_start + prev.old_len + 2 * CONTEXT
-        });
+        let joins = groups
+            .last()
+            .and_then(|g| g.last())
+            .is_some_and(|prev| op.old_start <= prev.old_start + prev.old_len + 2 * CONTEXT);
         if joins {
             if let Some(g) = groups.last_mut() {
                 g.push(op);
@@ -541,7 +561,12 @@ pub fn unified_diff(path: &str, text: &FileText, created: bool, ops: &[Op]) -> S
         }
         while at < end {
             let new_index = new_start + new_len;
-            push_line(&mut body, ' ', bom && at == 0 && new_index == 0, text.raw_line(at));
+            push_line(
+                &mut body,
+                ' ',
+                bom && at == 0 && new_index == 0,
+                text.raw_line(at),
+            );
             at += 1;
             old_len += 1;
             new_len += 1;
@@ -583,7 +608,10 @@ mod tests {
 
     #[test]
     fn insertion_at_the_top() {
-        let d = diff("import flask\nimport os\n", &[edit(1, 1, "", "import ddtrace.auto")]);
+        let d = diff(
+            "import flask\nimport os\n",
+            &[edit(1, 1, "", "import ddtrace.auto")],
+        );
         assert_eq!(
             d,
             "--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,3 @@\n+import ddtrace.auto\n import flask\n import os\n"

@@ -29,11 +29,11 @@ impl FileText {
                 e.valid_up_to()
             )
         })?;
-        Ok(FileText::from_str(text))
+        Ok(FileText::from_text(text))
     }
 
     /// Split a string into lines.
-    pub fn from_str(text: &str) -> FileText {
+    pub fn from_text(text: &str) -> FileText {
         let (bom, body) = match text.strip_prefix('\u{feff}') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -63,7 +63,7 @@ impl FileText {
         for l in lines {
             text.push_str(l);
         }
-        FileText::from_str(&text)
+        FileText::from_text(&text)
     }
 
     /// The bytes to write back.
@@ -107,7 +107,9 @@ impl FileText {
 
     /// Line `i` without its terminator.
     pub fn line(&self, i: usize) -> &str {
-        self.raw_line(i).trim_end_matches(['\n']).trim_end_matches('\r')
+        self.raw_line(i)
+            .trim_end_matches(['\n'])
+            .trim_end_matches('\r')
     }
 
     /// Byte offset of the end of line `i`'s content (before `\r\n` or `\n`).
@@ -160,10 +162,10 @@ mod tests {
     #[test]
     fn round_trips_bom_crlf_and_missing_newline() {
         for text in ["", "a", "a\n", "\u{feff}x\r\ny\r\n", "a\r\nb", "\n\n"] {
-            let t = FileText::from_str(text);
+            let t = FileText::from_text(text);
             assert_eq!(t.to_bytes(), text.as_bytes(), "{text:?}");
         }
-        let t = FileText::from_str("\u{feff}x\r\ny\r\nz");
+        let t = FileText::from_text("\u{feff}x\r\ny\r\nz");
         assert_eq!(t.line_count(), 3);
         assert_eq!(t.line(0), "x");
         assert_eq!(t.raw_line(1), "y\r\n");

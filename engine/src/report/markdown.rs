@@ -271,11 +271,7 @@ fn push_findings(md: &mut String, findings: &[&Finding]) {
             code_span(&format!("{}:{}", finding.file, finding.line))
         );
         // A fence longer than any backtick run in the diff.
-        let longest = diff
-            .split(|c| c != '`')
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
+        let longest = diff.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
         let _ = writeln!(md, "{fence}diff\n{}{fence}\n", diff.replace('\r', ""));
     }

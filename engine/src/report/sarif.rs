@@ -240,7 +240,11 @@ fn sarif_fix(fix: &Fix) -> Value {
                 .iter()
                 .filter(|e| e.file == file)
                 .map(|e| {
-                    let end = if e.is_insertion() { e.line } else { e.end_line + 1 };
+                    let end = if e.is_insertion() {
+                        e.line
+                    } else {
+                        e.end_line + 1
+                    };
                     json!({
                         "deletedRegion": {
                             "startLine": e.line, "startColumn": 1,

@@ -174,6 +174,18 @@ fn to_finding(
             Some(Fix {
                 description: get_string(&f, "description")?,
                 snippet: get_string(&f, "snippet"),
+                edits: f
+                    .get("edits")
+                    .and_then(|e| e.clone().try_cast::<rhai::Array>())
+                    .map(|edits| {
+                        edits
+                            .into_iter()
+                            .filter_map(|e| e.try_cast::<Map>())
+                            .filter_map(|e| to_edit(&e, default_file))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                diff: None,
             })
         });
     Finding {
@@ -190,43 +202,17 @@ fn to_finding(
     }
 }
 
-fn to_fact(
-    rule: &Rule,
-                edits: f
-                    .get("edits")
-                    .and_then(|e| e.clone().try_cast::<rhai::Array>())
-                    .map(|edits| {
-                        edits
-                            .into_iter()
-                            .filter_map(|e| e.try_cast::<Map>())
-                            .filter_map(|e| to_edit(&e, default_file))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                diff: None,
-    mut map: Map,
-    default_file: &str,
-    default_service: Option<&str>,
-) -> RawFact {
-    map.remove(apm_doctor_stdlib::KIND_KEY);
-    let kind = map
-        .remove("fact")
-        .map(|v| v.to_string())
-        .unwrap_or_default();
-    let file = get_string(&map, "file").unwrap_or_else(|| default_file.to_string());
-    let line = get_usize(&map, "line").unwrap_or(1).max(1);
-    map.insert("file".into(), Dynamic::from(file.clone()));
-    map.insert("line".into(), Dynamic::from_int(line as i64));
-    RawFact {
-        rule: rule.info.id.clone(),
-        kind,
 /// An edit map built by `with_edit` / `edit_*` (see the stdlib): whole lines (`line`,
 /// `end_line`, `old`, `new`) or an anchor the engine resolves after the scan.
 fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
     let file = get_string(map, "file").unwrap_or_else(|| default_file.to_string());
     let line = get_usize(map, "line").unwrap_or(1);
     let bytes = match (get_usize(map, "start_byte"), get_usize(map, "end_byte")) {
-        (Some(s), Some(e)) if map.get("replace_bytes").is_some_and(|v| v.as_bool() == Ok(true)) => {
+        (Some(s), Some(e))
+            if map
+                .get("replace_bytes")
+                .is_some_and(|v| v.as_bool() == Ok(true)) =>
+        {
             Some((s, e))
         }
         _ => None,
@@ -256,9 +242,8 @@ fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
                     .collect()
             })
             .unwrap_or_default(),
-        copy_lines: get_usize(map, "copy_from").map(|from| {
-            (from, get_usize(map, "copy_to").unwrap_or(from))
-        }),
+        copy_lines: get_usize(map, "copy_from")
+            .map(|from| (from, get_usize(map, "copy_to").unwrap_or(from))),
     };
     Some(Edit {
         file,
@@ -270,6 +255,24 @@ fn to_edit(map: &Map, default_file: &str) -> Option<Edit> {
     })
 }
 
+fn to_fact(
+    rule: &Rule,
+    mut map: Map,
+    default_file: &str,
+    default_service: Option<&str>,
+) -> RawFact {
+    map.remove(apm_doctor_stdlib::KIND_KEY);
+    let kind = map
+        .remove("fact")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let file = get_string(&map, "file").unwrap_or_else(|| default_file.to_string());
+    let line = get_usize(&map, "line").unwrap_or(1).max(1);
+    map.insert("file".into(), Dynamic::from(file.clone()));
+    map.insert("line".into(), Dynamic::from_int(line as i64));
+    RawFact {
+        rule: rule.info.id.clone(),
+        kind,
         service: get_string(&map, "service").or_else(|| default_service.map(str::to_string)),
         file,
         line,
