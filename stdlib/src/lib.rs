@@ -20,6 +20,12 @@
 //! | `is_test_path(path)` | test code by folder or file name (the engine also sets `file.is_test`) |
 //! | `inside(outer, inner)` | capture `inner` lies within capture `outer` (byte ranges) |
 //! | `at(file, node)` | a location `#{file, line, column}` for a capture of `file` |
+//! | `with_edit(finding[, description], edit)` / `with_edits(finding, description, edits)` | the finding with machine-applicable edits appended to its fix |
+//! | `edit_replace(node, text)` / `edit_delete(node)` / `edit_delete_lines(node)` | replace or remove a capture (its bytes or its lines) |
+//! | `edit_insert_before(node, text)` / `edit_insert_after(node, text)` / `edit_insert_line(at, text)` | new lines around a capture (indented like it) or before a line |
+//! | `edit_move_lines_before(node, before)` | two edits moving a capture's lines above another line |
+//! | `edit_substitute(at, pairs)` / `edit_substitute_match(at, texts, pairs)` / `edit_insert_after_match(at, texts, text)` | rewrite a line, or act at the nearest line above holding a text |
+//! | `edit_append(path, text)` / `new_file(path, text)` / `edit_go_import(path, spec)` | append, create a file, add a Go import |
 
 mod helpers;
 mod version;
@@ -110,6 +116,32 @@ mod tests {
             .unwrap();
         let fix = f["fix"].clone().cast::<Map>();
         assert_eq!(fix["snippet"].to_string(), "import ddtrace.auto");
+    }
+
+    #[test]
+    fn edits_accumulate_on_the_fix() {
+        let e = engine();
+        let f: Map = e
+            .eval(
+                r#"
+                let cap = #{file: "a.go", line: 3, end_line: 3, start_byte: 10, end_byte: 14};
+                let f = with_edit(finding("m", cap), "wrap it", edit_replace(cap, "ctx"));
+                f = with_edit(f, edit_insert_after(cap, "defer x()"));
+                with_fix(f, "wrap it better")
+            "#,
+            )
+            .unwrap();
+        let fix = f["fix"].clone().cast::<Map>();
+        assert_eq!(fix["description"].to_string(), "wrap it better");
+        let edits = fix["edits"].clone().cast::<rhai::Array>();
+        assert_eq!(edits.len(), 2);
+        let first = edits[0].clone().cast::<Map>();
+        assert_eq!(first["start_byte"].as_int().unwrap(), 10);
+        assert!(first["replace_bytes"].as_bool().unwrap());
+        let second = edits[1].clone().cast::<Map>();
+        assert_eq!(second["line"].as_int().unwrap(), 4);
+        assert_eq!(second["indent_like"].as_int().unwrap(), 3);
+        assert!(e.eval::<Map>(r#"edit_replace(#{file: "a"}, "x")"#).is_err());
     }
 
     #[test]
