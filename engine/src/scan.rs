@@ -282,7 +282,7 @@ fn run(
         rules: rules
             .rules
             .iter()
-            .filter(|r| r.info.category != "facts")
+            .filter(|r| r.info.category != "facts" && r.hooks.scans())
             .count(),
         ..Default::default()
     };
@@ -573,7 +573,7 @@ fn run(
     let scored: Vec<crate::coverage::ScoredRule> = rules
         .rules
         .iter()
-        .filter(|r| r.info.category != "facts")
+        .filter(|r| r.info.category != "facts" && r.hooks.scans())
         .map(|r| crate::coverage::ScoredRule::new(&r.info, &r.languages, r.impact.as_deref()))
         .collect();
     let service_langs: Vec<(String, Option<String>)> = model
@@ -626,7 +626,7 @@ fn run(
         stats,
         score: repo_score,
         fact_sites,
-        rules: rules.infos(),
+        rules: rules.scan_infos(),
     })
 }
 

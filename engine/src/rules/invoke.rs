@@ -50,6 +50,38 @@ pub fn error_position(err: &EvalAltResult) -> (usize, usize) {
     (best.line().unwrap_or(0), best.position().unwrap_or(0))
 }
 
+/// Call `hook` of `rule` with `args` and return what it returned, untouched (for hooks whose
+/// result is not findings or facts, such as `on_alert`), with the time spent in microseconds.
+/// A failure comes back as a `rule-error` diagnostic naming the rule file and line.
+pub fn call_hook_value(
+    engine: &Engine,
+    rule: &Rule,
+    hook: &str,
+    args: impl rhai::FuncArgs,
+    subject: &str,
+) -> (Result<Dynamic, Diagnostic>, u64) {
+    let started = std::time::Instant::now();
+    let mut scope = Scope::new();
+    let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+    let result = engine.call_fn_with_options::<Dynamic>(options, &mut scope, &rule.ast, hook, args);
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let result = result.map_err(|e| {
+        let (line, column) = error_position(&e);
+        Diagnostic {
+            kind: "rule-error".into(),
+            file: rule.origin.clone(),
+            line,
+            column,
+            message: format!(
+                "rule `{}` failed in {hook} on {subject}: {}",
+                rule.info.id,
+                flatten_error(&e)
+            ),
+        }
+    });
+    (result, micros)
+}
+
 /// Call `hook` of `rule` with `args`. `default_file`/`default_service` fill in what the rule
 /// left out. Errors never escape: they come back in `HookOutput::error`.
 pub fn call_hook(
@@ -61,29 +93,15 @@ pub fn call_hook(
     default_service: Option<&str>,
     subject: &str,
 ) -> HookOutput {
-    let started = std::time::Instant::now();
-    let mut scope = Scope::new();
-    let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-    let result = engine.call_fn_with_options::<Dynamic>(options, &mut scope, &rule.ast, hook, args);
+    let (result, micros) = call_hook_value(engine, rule, hook, args, subject);
     let mut out = HookOutput {
-        micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        micros,
         ..HookOutput::default()
     };
     let value = match result {
         Ok(v) => v,
-        Err(e) => {
-            let (line, column) = error_position(&e);
-            out.error = Some(Diagnostic {
-                kind: "rule-error".into(),
-                file: rule.origin.clone(),
-                line,
-                column,
-                message: format!(
-                    "rule `{}` failed in {hook} on {subject}: {}",
-                    rule.info.id,
-                    flatten_error(&e)
-                ),
-            });
+        Err(d) => {
+            out.error = Some(d);
             return out;
         }
     };

@@ -3,7 +3,8 @@
 //! A rule is a script with a `meta()` function returning its metadata and one or more hooks:
 //! `on_file(file, matches)` (query captures of one source file), `on_config(cfg)` (one parsed
 //! config or manifest file), `on_service(svc)` and `on_repo(repo)`. Hooks return a finding, a
-//! fact, an array of them, or `()`.
+//! fact, an array of them, or `()`. Alert classification rules (category `rca`) define
+//! `on_alert(alert)` instead, which scans never call (see `crate::rca::classify`).
 
 mod invoke;
 mod queries;
@@ -17,7 +18,7 @@ use rhai::{Dynamic, Map, AST};
 use crate::finding::{Diagnostic, RuleInfo, Severity};
 use crate::packages::PackageData;
 
-pub use invoke::{call_hook, HookOutput, RawFact};
+pub use invoke::{call_hook, call_hook_value, HookOutput, RawFact};
 pub use queries::{FileMatches, QueryIndex, MAX_MATCHES_PER_QUERY};
 pub use sandbox::{Limits, SandboxSpec};
 
@@ -32,6 +33,15 @@ pub struct Hooks {
     pub on_service: bool,
     /// `on_repo(repo)`.
     pub on_repo: bool,
+    /// `on_alert(alert)`: alert classification (`rca` rules); never called by scans.
+    pub on_alert: bool,
+}
+
+impl Hooks {
+    /// True when a scan calls any of these hooks (a rule with only `on_alert` is idle in scans).
+    pub fn scans(&self) -> bool {
+        self.on_file || self.on_config || self.on_service || self.on_repo
+    }
 }
 
 /// A tree-sitter query a rule declares for one grammar key (`python`, `node`...).
@@ -251,7 +261,17 @@ impl RuleSet {
         set
     }
 
-    /// Metadata of the rules that report findings (not `facts` rules).
+    /// Metadata of the rules a scan reports on: finding rules, without `facts` rules and
+    /// without rules that only classify alerts (`on_alert`).
+    pub fn scan_infos(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .filter(|r| r.info.category != "facts" && r.hooks.scans())
+            .map(|r| r.info.clone())
+            .collect()
+    }
+
+    /// Metadata of the rules that report findings or classify alerts (not `facts` rules).
     pub fn infos(&self) -> Vec<RuleInfo> {
         self.rules
             .iter()
@@ -288,6 +308,7 @@ pub fn compile_rule(engine: &rhai::Engine, source: &RuleSource) -> Result<Rule, 
             ("on_config", 1) => hooks.on_config = true,
             ("on_service", 1) => hooks.on_service = true,
             ("on_repo", 1) => hooks.on_repo = true,
+            ("on_alert", 1) => hooks.on_alert = true,
             _ => {}
         }
     }
@@ -298,7 +319,7 @@ pub fn compile_rule(engine: &rhai::Engine, source: &RuleSource) -> Result<Rule, 
     if hooks == Hooks::default() {
         return Err(fail(
             1,
-            "rule defines no hook (on_file, on_config, on_service or on_repo)".into(),
+            "rule defines no hook (on_file, on_config, on_service, on_repo or on_alert)".into(),
         ));
     }
     let meta: Dynamic = engine
