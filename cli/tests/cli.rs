@@ -485,3 +485,25 @@ fn fix_applies_and_a_changed_file_is_refused() {
         .reason
         .contains("file changed since the scan"));
 }
+
+#[test]
+fn rules_list_shows_alert_classification_rules() {
+    let out = bin().args(["rules", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "missing-traces",
+        "high-latency",
+        "high-error-rate",
+        "broken-trace",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} listed in:\n{text}"));
+        assert!(
+            line.split_whitespace().any(|w| w == "rca"),
+            "{id} has category rca: {line}"
+        );
+    }
+}

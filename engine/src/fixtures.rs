@@ -3,6 +3,12 @@
 //! (in a comment), or the case lists `path:line rule-id` lines in `expect.txt` (for formats
 //! without comments). A missing or an extra finding fails the case. Rules of category `facts`
 //! report no findings: their markers name the lines where they must report a fact.
+//!
+//! Alert classification rules (`on_alert`, category `rca`) are tested differently: a case is
+//! `<rule-id>/<case>/alert.json` (a Datadog webhook payload) plus `expect.txt` holding the kind
+//! the rule must return (`high_latency`...) or `none` when it must not claim the alert. The
+//! runner parses the alert, runs that single rule and compares the kinds; the expectation and
+//! the result are reported as `(kind, 0)` pairs.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,6 +18,23 @@ use crate::scan::{scan_prepared, PreparedRules, ScanError, ScanOptions};
 
 /// Name of the expectation file for formats without comments.
 pub const EXPECT_FILE: &str = "expect.txt";
+
+/// The webhook payload of an alert classification case.
+pub const ALERT_FILE: &str = "alert.json";
+
+/// The kind an alert case expects: the first word of `expect.txt` (lines starting with `#`
+/// are comments); `None` for `none`, a missing file or an empty one.
+pub fn expected_kind(case: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(case.join(EXPECT_FILE)).ok()?;
+    let word = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    (word != "none").then_some(word)
+}
 
 /// The outcome of one fixture case.
 #[derive(Debug, Clone)]
@@ -49,6 +72,9 @@ impl CaseResult {
 
 /// Expectations of a case: markers in its files plus `expect.txt`.
 pub fn expectations(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
+    if case.join(ALERT_FILE).is_file() {
+        return expected_kind(case).map(|k| (k, 0)).into_iter().collect();
+    }
     let marker = format!("expect: {rule}");
     let mut out = BTreeSet::new();
     for entry in walkdir::WalkDir::new(case)
@@ -149,6 +175,15 @@ impl FixtureRunner {
     /// Run one case: scan it and compare `rule`'s findings (or facts) with the markers. The
     /// case's own `apm-doctor.toml`, if any, supplies `[paths]` and `[critical]`.
     pub fn run(&self, rule: &str, case: &Path) -> CaseResult {
+        if let Some(r) = self
+            .prepared
+            .rules
+            .rules
+            .iter()
+            .find(|r| r.info.id == rule && r.hooks.on_alert)
+        {
+            return self.run_alert(r, case);
+        }
         let config = case.join(crate::config::CONFIG_FILE_NAME);
         let options = ScanOptions {
             root: case.to_path_buf(),
@@ -217,6 +252,68 @@ impl FixtureRunner {
                 error: Some(e.to_string()),
             },
         }
+    }
+}
+
+impl FixtureRunner {
+    /// An alert case: parse `alert.json`, run the rule's `on_alert` alone, compare the kind.
+    fn run_alert(&self, rule: &crate::rules::Rule, case: &Path) -> CaseResult {
+        let expected = expectations(case, &rule.info.id);
+        let mut result = CaseResult {
+            rule: rule.info.id.clone(),
+            case: case.into(),
+            expected,
+            actual: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            error: None,
+        };
+        let path = case.join(ALERT_FILE);
+        let origin = path.display().to_string();
+        let alert = match std::fs::read_to_string(&path)
+            .map_err(|e| format!("{origin}: {e}"))
+            .and_then(|t| crate::rca::parse_alert(&t, &origin).map_err(|e| e.to_string()))
+        {
+            Ok(a) => a,
+            Err(e) => {
+                result.error = Some(e);
+                return result;
+            }
+        };
+        let engine = self.prepared.spec.engine();
+        let map = crate::rca::classify::alert_map(&alert);
+        match crate::rca::classify::run_rule(&engine, rule, &map, &origin) {
+            Ok(Some(c)) => {
+                if !result.expected.contains(&(c.kind.clone(), 0)) {
+                    result.diagnostics.push(Diagnostic {
+                        kind: "expectation".into(),
+                        file: origin,
+                        line: 0,
+                        column: 0,
+                        message: format!(
+                            "rule returned kind `{}` (score {}: {}), expected {}",
+                            c.kind,
+                            c.score,
+                            c.reason,
+                            expected_kind(case).unwrap_or_else(|| "none".into())
+                        ),
+                    });
+                }
+                result.actual.insert((c.kind, 0));
+            }
+            Ok(None) => {
+                if !result.expected.is_empty() {
+                    result.diagnostics.push(Diagnostic {
+                        kind: "expectation".into(),
+                        file: origin,
+                        line: 0,
+                        column: 0,
+                        message: "rule returned () (did not claim the alert)".into(),
+                    });
+                }
+            }
+            Err(d) => result.diagnostics.push(d),
+        }
+        result
     }
 }
 

@@ -11,6 +11,7 @@ pub mod fixtures;
 pub mod language;
 pub mod model;
 pub mod packages;
+pub mod rca;
 pub mod report;
 pub mod rules;
 pub mod scan;
