@@ -1,6 +1,7 @@
 //! `apm-doctor`: find and fix gaps in Datadog APM tracing instrumentation across monorepos.
 
 mod progress;
+mod rca;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ enum Command {
     Agent(AgentArgs),
     /// Scan PATH and apply the fixes of its findings (or print them with --dry-run).
     Fix(FixArgs),
+    /// Explain a monitor alert (webhook payload, optional traces) by one instrumentation gap.
+    Rca(rca::RcaArgs),
 }
 
 #[derive(Args)]
@@ -215,6 +218,7 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::Test { dir }) => run_rules_test(dir),
         Command::Agent(args) => run_agent(args),
         Command::Fix(args) => run_fix(args),
+        Command::Rca(args) => rca::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,7 +4,9 @@
 //! `on_file(file, matches)` (query captures of one source file), `on_config(cfg)` (one parsed
 //! config or manifest file), `on_service(svc)` and `on_repo(repo)`. Hooks return a finding, a
 //! fact, an array of them, or `()`. Alert classification rules (category `rca`) define
-//! `on_alert(alert)` instead, which scans never call (see `crate::rca::classify`).
+//! `on_alert(alert)` instead, which scans never call (see `crate::rca::classify`); the
+//! alert-to-deficiency mapping is `on_correlate(ctx)` and the constraints every RCA report
+//! must satisfy are `on_remediation(ctx)` (see `crate::rca::correlate`).
 
 mod invoke;
 mod queries;
@@ -35,6 +37,10 @@ pub struct Hooks {
     pub on_repo: bool,
     /// `on_alert(alert)`: alert classification (`rca` rules); never called by scans.
     pub on_alert: bool,
+    /// `on_correlate(ctx)`: candidate deficiencies for a classified alert; never called by scans.
+    pub on_correlate: bool,
+    /// `on_remediation(ctx)`: a constraint on a proposed root cause and fix; never called by scans.
+    pub on_remediation: bool,
 }
 
 impl Hooks {
@@ -64,8 +70,8 @@ pub struct Rule {
     pub languages: Vec<String>,
     /// Impact for the instrumentation score: critical, important, normal or low.
     pub impact: Option<String>,
-    /// Configuration the rule needs to do anything (`critical`: `[critical] operations`);
-    /// without it the rule does not run.
+    /// Configuration the rule needs to do anything (`critical`: `[critical] operations`,
+    /// `base`: a base revision, `scan --base`); without it the rule does not run.
     pub requires: Vec<String>,
     /// Literal keywords by grammar key; a file holding none of them is not given to the rule.
     pub keywords: BTreeMap<String, Vec<String>>,
@@ -309,6 +315,8 @@ pub fn compile_rule(engine: &rhai::Engine, source: &RuleSource) -> Result<Rule, 
             ("on_service", 1) => hooks.on_service = true,
             ("on_repo", 1) => hooks.on_repo = true,
             ("on_alert", 1) => hooks.on_alert = true,
+            ("on_correlate", 1) => hooks.on_correlate = true,
+            ("on_remediation", 1) => hooks.on_remediation = true,
             _ => {}
         }
     }
@@ -319,7 +327,7 @@ pub fn compile_rule(engine: &rhai::Engine, source: &RuleSource) -> Result<Rule, 
     if hooks == Hooks::default() {
         return Err(fail(
             1,
-            "rule defines no hook (on_file, on_config, on_service, on_repo or on_alert)".into(),
+            "rule defines no hook (on_file, on_config, on_service, on_repo, on_alert, on_correlate or on_remediation)".into(),
         ));
     }
     let meta: Dynamic = engine
@@ -394,9 +402,9 @@ fn parse_meta(meta: &Map, source: &RuleSource, hooks: Hooks, ast: AST) -> Result
         _ => Vec::new(),
     };
     for r in &requires {
-        if r != "critical" {
+        if r != "critical" && r != "base" {
             return Err(format!(
-                "requires: unknown setting `{r}` (expected `critical`)"
+                "requires: unknown setting `{r}` (expected `critical` or `base`)"
             ));
         }
     }
