@@ -507,3 +507,75 @@ fn rules_list_shows_alert_classification_rules() {
         );
     }
 }
+
+#[test]
+fn rca_explains_an_example_alert_with_traces() {
+    let out = bin()
+        .args(["rca", "java", "spring", "examples/monorepo"])
+        .args(["--webhook", "examples/rca/webhooks/fraud-latency.json"])
+        .args(["--traces", "examples/rca/traces/fraud-latency.v04.json"])
+        .current_dir(workspace())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("## 3. Root Cause"));
+    assert!(md.contains("FraudScorer.java:30"), "{md}");
+    assert!(md.contains("## 9. Prevention"));
+}
+
+#[test]
+fn rca_reads_inline_json_and_reports_invalid_json_with_its_position() {
+    let out = bin()
+        .args(["rca", "auto", "auto", "examples/monorepo", "--format", "json"])
+        .args(["--webhook", r#"{"title": "[No Data] catalog", "alert_scope": "service:catalog", "alert_transition": "No Data"}"#])
+        .current_dir(workspace())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["classification"]["kind"], "missing_traces");
+    assert_eq!(json["root_cause"]["deficiency"]["rule"], "tracer-missing");
+
+    let bad = bin()
+        .args(["rca", "auto", "auto", "examples/monorepo"])
+        .args(["--webhook", "{\"title\": \"x\",\n  \"alert_type\": }"])
+        .current_dir(workspace())
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("<inline>:2:"), "{err}");
+
+    let missing = bin()
+        .args(["rca", "auto", "auto", "examples/monorepo"])
+        .args([
+            "--webhook",
+            "examples/rca/webhooks/catalog-no-data.json",
+            "--traces",
+            "no-such-file.msgpack",
+        ])
+        .current_dir(workspace())
+        .output()
+        .expect("run");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-file.msgpack"));
+}
+
+/// The workspace root (examples/ lives there).
+fn workspace() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}

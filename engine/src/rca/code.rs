@@ -97,10 +97,18 @@ fn call_kinds(grammar: Grammar) -> &'static [&'static str] {
 fn type_kinds(grammar: Grammar) -> &'static [&'static str] {
     match grammar {
         Grammar::Python => &["class_definition"],
-        Grammar::Java => &["class_declaration", "interface_declaration", "enum_declaration"],
+        Grammar::Java => &[
+            "class_declaration",
+            "interface_declaration",
+            "enum_declaration",
+        ],
         Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx => &["class_declaration"],
         Grammar::Ruby => &["class", "module"],
-        Grammar::CSharp => &["class_declaration", "struct_declaration", "record_declaration"],
+        Grammar::CSharp => &[
+            "class_declaration",
+            "struct_declaration",
+            "record_declaration",
+        ],
         Grammar::Php => &["class_declaration"],
         Grammar::Cpp => &["class_specifier", "struct_specifier"],
         Grammar::Go => &[],
@@ -127,7 +135,10 @@ fn cpp_declarator_name(node: Node, source: &str) -> Option<String> {
     let mut current = node.child_by_field_name("declarator")?;
     for _ in 0..8 {
         match current.kind() {
-            "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name"
+            "identifier"
+            | "field_identifier"
+            | "qualified_identifier"
+            | "destructor_name"
             | "operator_name" => return Some(text_of(current, source).to_string()),
             _ => current = current.child_by_field_name("declarator")?,
         }
@@ -149,7 +160,10 @@ fn function_name(node: Node, grammar: Grammar, source: &str) -> String {
     // Anonymous: look at what it is bound to.
     if let Some(parent) = node.parent() {
         match parent.kind() {
-            "variable_declarator" | "pair" | "assignment_expression" | "short_var_declaration"
+            "variable_declarator"
+            | "pair"
+            | "assignment_expression"
+            | "short_var_declaration"
             | "assignment" => {
                 let key = parent
                     .child_by_field_name("name")
@@ -300,9 +314,7 @@ pub fn function_in_source(
     let text_line = source.lines().nth(row)?;
     let column = text_line.len() - text_line.trim_start().len();
     let point = tree_sitter::Point { row, column };
-    let mut node = tree
-        .root_node()
-        .descendant_for_point_range(point, point)?;
+    let mut node = tree.root_node().descendant_for_point_range(point, point)?;
     loop {
         if function_kinds(grammar).contains(&node.kind()) {
             // Ruby blocks only count when passed to a route-like call; keep them as handlers.

@@ -92,7 +92,9 @@ pub fn route_key(route: &str) -> String {
             }
         })
         .collect();
-    format!("{method} {}", segments.join("/")).trim().to_string()
+    format!("{method} {}", segments.join("/"))
+        .trim()
+        .to_string()
 }
 
 /// The service the alert is about: `--service`, the alert's `service` tag, or a service
@@ -145,7 +147,9 @@ fn function_json(site: &Option<FunctionSite>) -> Value {
             "function_end": f.end_line,
             "calls": f.calls,
         }),
-        None => json!({"function": null, "function_start": null, "function_end": null, "calls": []}),
+        None => {
+            json!({"function": null, "function_start": null, "function_end": null, "calls": []})
+        }
     }
 }
 
@@ -211,7 +215,9 @@ pub fn context(input: &CorrelationInput, checked: &mut Vec<String>) -> (Value, V
         Some(s) => format!(
             "service `{}` ({}), {} entry points, {} findings",
             s.name,
-            s.language.clone().unwrap_or_else(|| "unknown language".into()),
+            s.language
+                .clone()
+                .unwrap_or_else(|| "unknown language".into()),
             s.entry_points.len(),
             scan.findings
                 .iter()
@@ -302,7 +308,11 @@ pub fn context(input: &CorrelationInput, checked: &mut Vec<String>) -> (Value, V
             if gap_sites.len() >= MAX_GAP_SITES {
                 break;
             }
-            let key = (g.span.service.clone(), g.span.name.clone(), g.span.resource.clone());
+            let key = (
+                g.span.service.clone(),
+                g.span.name.clone(),
+                g.span.resource.clone(),
+            );
             if !seen.insert(key) {
                 continue;
             }
@@ -402,7 +412,8 @@ fn candidates_from(
     findings: &[Finding],
     root: &Path,
 ) -> Result<Vec<Deficiency>, Diagnostic> {
-    let bad = |what: String| Diagnostic {
+    let bad = |what: String| {
+        Diagnostic {
         kind: "rule-error".into(),
         file: rule.origin.clone(),
         line: 0,
@@ -411,6 +422,7 @@ fn candidates_from(
             "rule `{}`: on_correlate returned {what}; return #{{ finding, score, reason }} (or file/line instead of finding), an array of them, or ()",
             rule.info.id
         ),
+    }
     };
     let items: Vec<Dynamic> = if value.is_unit() {
         Vec::new()
@@ -443,10 +455,14 @@ fn candidates_from(
         let (file, line) = match (&finding, text(&map, "file"), int(&map, "line")) {
             (_, Some(f), Some(l)) => (f, usize::try_from(l).unwrap_or(1)),
             (Some(f), _, _) => (f.file.clone(), f.line),
-            _ => return Err(bad("a candidate with neither `finding` nor `file` and `line`".into())),
+            _ => {
+                return Err(bad(
+                    "a candidate with neither `finding` nor `file` and `line`".into(),
+                ))
+            }
         };
-        let function = text(&map, "function")
-            .or_else(|| code::function_at(root, &file, line).map(|f| f.name));
+        let function =
+            text(&map, "function").or_else(|| code::function_at(root, &file, line).map(|f| f.name));
         out.push(Deficiency {
             rule: finding
                 .as_ref()

@@ -13,6 +13,6 @@ pub mod report;
 pub mod webhook;
 
 pub use classify::{classify, classify_with, Candidate, Classification, DEFAULT_KIND, KINDS};
-pub use report::{analyse_alert, to_markdown, RcaInput, RcaReport, TraceFile};
 pub use query::{parse_query, MetricRef, MonitorQuery};
+pub use report::{analyse_alert, to_markdown, RcaInput, RcaReport, TraceFile};
 pub use webhook::{parse_alert, read_payload, Alert, AlertError};

@@ -93,9 +93,11 @@ pub fn priority(input: &PriorityInput) -> Priority {
         ("errors", errors.clamp(0.0, 1.0)),
         ("saturation", saturation),
     ];
-    let (dominant, max) = signals
-        .iter()
-        .fold(("latency", 0.0_f64), |acc, (n, v)| if *v > acc.1 { (n, *v) } else { acc });
+    let (dominant, max) =
+        signals.iter().fold(
+            ("latency", 0.0_f64),
+            |acc, (n, v)| if *v > acc.1 { (n, *v) } else { acc },
+        );
     let mean = signals.iter().map(|(_, v)| v).sum::<f64>() / 4.0;
     let score = (100.0 * (0.7 * max + 0.3 * mean)).round() as u32;
     let level = match score {

@@ -97,11 +97,7 @@ fn operation_name(d: &Deficiency) -> String {
 
 /// A span opened around the function at the deficiency's line: the edits and the
 /// before/after text, per language.
-fn span_edits(
-    root: &Path,
-    d: &Deficiency,
-    language: &str,
-) -> Option<(Vec<Edit>, String, String)> {
+fn span_edits(root: &Path, d: &Deficiency, language: &str) -> Option<(Vec<Edit>, String, String)> {
     let site = code::function_at(root, &d.file, d.line)?;
     let lines = code::source_lines(root, &d.file, site.start_line, site.start_line + 1)?;
     let first = lines.first()?.clone();
@@ -130,7 +126,11 @@ fn span_edits(
             // Annotations sit above the signature (and above other annotations of it).
             let mut at = site.start_line;
             let all: Vec<&str> = text.lines().collect();
-            while at > 1 && all.get(at - 2).is_some_and(|l| l.trim_start().starts_with('@')) {
+            while at > 1
+                && all
+                    .get(at - 2)
+                    .is_some_and(|l| l.trim_start().starts_with('@'))
+            {
                 at -= 1;
             }
             if !text.contains("import datadog.trace.api.Trace;") {
@@ -158,7 +158,9 @@ fn span_edits(
             let decorator = format!("{indent}@tracer.wrap(\"{op}\")\n");
             edits.push(insert(site.start_line, decorator.clone()));
             before = first.clone();
-            after = format!("{indent}# one span per call, child of the request span\n{decorator}{first}");
+            after = format!(
+                "{indent}# one span per call, child of the request span\n{decorator}{first}"
+            );
         }
         "go" if first.trim_end().ends_with('{') && first.contains("ctx context.Context") => {
             let body = format!("{indent}\t");
@@ -167,9 +169,13 @@ fn span_edits(
             );
             edits.push(insert(site.start_line + 1, new.clone()));
             before = first.clone();
-            after = format!("{first}\n{body}// a child of the caller's span, finished on every return\n{new}");
+            after = format!(
+                "{first}\n{body}// a child of the caller's span, finished on every return\n{new}"
+            );
         }
-        "dotnet" if first.trim_end().ends_with('{') || lines.get(1).is_some_and(|l| l.trim() == "{") => {
+        "dotnet"
+            if first.trim_end().ends_with('{') || lines.get(1).is_some_and(|l| l.trim() == "{") =>
+        {
             let open = if first.trim_end().ends_with('{') {
                 site.start_line
             } else {
@@ -257,10 +263,8 @@ pub fn remediation(root: &Path, d: &Deficiency, service: Option<&ServiceSummary>
     }
     // Rules whose cure is a span of its own: propose it in the code, as a patch where the
     // language allows one.
-    let wants_span = matches!(
-        d.rule.as_str(),
-        "critical-op-unspanned" | "missing-span"
-    ) || (d.rule == "entrypoint-uninstrumented" && out.after.is_empty());
+    let wants_span = matches!(d.rule.as_str(), "critical-op-unspanned" | "missing-span")
+        || (d.rule == "entrypoint-uninstrumented" && out.after.is_empty());
     if wants_span {
         if out.summary.is_empty() {
             out.summary = format!(
@@ -312,7 +316,9 @@ fn setting(service: Option<&ServiceSummary>, key: &str) -> Option<String> {
 
 /// Agent and environment settings that matter for the alert kind and service.
 pub fn agent_settings(kind: &str, service: Option<&ServiceSummary>) -> Vec<AgentSetting> {
-    let name = service.map(|s| s.name.clone()).unwrap_or_else(|| "<service>".into());
+    let name = service
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| "<service>".into());
     let mut out = vec![
         AgentSetting {
             key: "DD_SERVICE".into(),
@@ -350,7 +356,8 @@ pub fn agent_settings(kind: &str, service: Option<&ServiceSummary>) -> Vec<Agent
         out.push(AgentSetting {
             key: "DD_TRACE_PROPAGATION_STYLE".into(),
             current: setting(service, "DD_TRACE_PROPAGATION_STYLE"),
-            recommended: "the same styles on both sides of the edge (default: datadog,tracecontext)".into(),
+            recommended:
+                "the same styles on both sides of the edge (default: datadog,tracecontext)".into(),
             why: "a caller injecting a style the callee does not extract starts a new trace".into(),
         });
     }
@@ -380,8 +387,13 @@ pub fn verification(kind: &str, d: Option<&Deficiency>, service: Option<&str>) -
     ));
     match kind {
         "missing_traces" => {
-            out.push("`apm-doctor agent` reports a reachable agent >= 7.28.0 with APM enabled".into());
-            out.push("the tracer's startup log (DD_TRACE_STARTUP_LOGS=true) shows `agent_error` empty".into());
+            out.push(
+                "`apm-doctor agent` reports a reachable agent >= 7.28.0 with APM enabled".into(),
+            );
+            out.push(
+                "the tracer's startup log (DD_TRACE_STARTUP_LOGS=true) shows `agent_error` empty"
+                    .into(),
+            );
             out.push("the monitor leaves No Data within one evaluation window".into());
         }
         "high_latency" => {
@@ -390,12 +402,18 @@ pub fn verification(kind: &str, d: Option<&Deficiency>, service: Option<&str>) -
                     "the flame graph of the slow resource shows a `{op}` span filling the former gap"
                 ));
             } else {
-                out.push("the flame graph of the slow resource has no uninstrumented gap left".into());
+                out.push(
+                    "the flame graph of the slow resource has no uninstrumented gap left".into(),
+                );
             }
-            out.push("the new span's p99 explains the request's p99 (trace.<operation>.duration)".into());
+            out.push(
+                "the new span's p99 explains the request's p99 (trace.<operation>.duration)".into(),
+            );
         }
         "high_error_rate" => {
-            out.push("failed requests carry error.type / error.message on the span that failed".into());
+            out.push(
+                "failed requests carry error.type / error.message on the span that failed".into(),
+            );
             out.push("the error rate in APM matches the HTTP 5xx rate in the access logs".into());
         }
         "broken_trace" => {
@@ -409,9 +427,8 @@ pub fn verification(kind: &str, d: Option<&Deficiency>, service: Option<&str>) -
 
 /// Guard rails so the gap does not come back.
 pub fn prevention(kind: &str, rule: Option<&str>) -> Vec<String> {
-    let mut out = vec![
-        "run `apm-doctor scan --fail-on warning --format sarif` on every pull request".into(),
-    ];
+    let mut out =
+        vec!["run `apm-doctor scan --fail-on warning --format sarif` on every pull request".into()];
     if let Some(r) = rule {
         out.push(format!(
             "keep `{r}` at severity error in apm-doctor.toml (`[rules.severity]`) so a regression fails CI"

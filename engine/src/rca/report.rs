@@ -162,7 +162,8 @@ fn check_constraints(
     });
     let ctx = rhai::serde::to_dynamic(&ctx).unwrap_or(Dynamic::UNIT);
     for rule in rules.rules.iter().filter(|r| r.hooks.on_remediation) {
-        let (result, _) = call_hook_value(engine, rule, "on_remediation", (ctx.clone(),), "the fix");
+        let (result, _) =
+            call_hook_value(engine, rule, "on_remediation", (ctx.clone(),), "the fix");
         let value = match result {
             Ok(v) => v,
             Err(e) => {
@@ -209,8 +210,16 @@ fn flame_for(kind: &str, traces: &[Trace], ev: &TraceEvidence) -> Option<String>
         _ => None,
     };
     by_kind
-        .or_else(|| ev.gaps.first().and_then(|g| pick(g.span.trace_id, g.span.span_id)))
-        .or_else(|| ev.slowest.first().and_then(|s| pick(s.span.trace_id, s.span.span_id)))
+        .or_else(|| {
+            ev.gaps
+                .first()
+                .and_then(|g| pick(g.span.trace_id, g.span.span_id))
+        })
+        .or_else(|| {
+            ev.slowest
+                .first()
+                .and_then(|s| pick(s.span.trace_id, s.span.span_id))
+        })
 }
 
 fn impact_of(kind: &str) -> &'static str {
@@ -233,10 +242,7 @@ fn gap_rows(
         for g in ev.gaps.iter().take(3) {
             rows.push(GapRow {
                 endpoint: format!("{} ({})", g.span.resource, g.span.name),
-                current_coverage: format!(
-                    "span `{}` with {} children",
-                    g.span.name, g.children
-                ),
+                current_coverage: format!("span `{}` with {} children", g.span.name, g.children),
                 missing_spans: format!(
                     "{} uninstrumented{}",
                     flamegraph::fmt_ns(g.uncovered_ns),
@@ -250,8 +256,14 @@ fn gap_rows(
         }
         for s in ev.split_traces.iter().take(2) {
             rows.push(GapRow {
-                endpoint: format!("{} -> {} ({})", s.caller_service, s.callee_service, s.callee_root.resource),
-                current_coverage: format!("two traces: {} and {}", s.caller_trace_id, s.callee_trace_id),
+                endpoint: format!(
+                    "{} -> {} ({})",
+                    s.caller_service, s.callee_service, s.callee_root.resource
+                ),
+                current_coverage: format!(
+                    "two traces: {} and {}",
+                    s.caller_trace_id, s.callee_trace_id
+                ),
                 missing_spans: format!("client span / injected context in `{}`", s.caller_service),
                 impact: "Traffic / Errors (broken attribution)".into(),
             });
@@ -283,7 +295,10 @@ fn gap_rows(
     if rows.is_empty() {
         if let Some(d) = root_cause {
             rows.push(GapRow {
-                endpoint: d.function.clone().unwrap_or_else(|| format!("{}:{}", d.file, d.line)),
+                endpoint: d
+                    .function
+                    .clone()
+                    .unwrap_or_else(|| format!("{}:{}", d.file, d.line)),
                 current_coverage: "see root cause".into(),
                 missing_spans: d.missing_span.clone().unwrap_or_else(|| d.rule.clone()),
                 impact: impact_of(kind).into(),
@@ -294,7 +309,10 @@ fn gap_rows(
 }
 
 fn edge_line(from: &str, e: &Edge) -> String {
-    format!("{from} -> {} ({} {}, {}:{})", e.to, e.via, e.target, e.file, e.line)
+    format!(
+        "{from} -> {} ({} {}, {}:{})",
+        e.to, e.via, e.target, e.file, e.line
+    )
 }
 
 fn service_map(
@@ -318,13 +336,16 @@ fn service_map(
                 || (kind == "broken_trace" && services.contains(&e.to));
             let line = edge_line(&s.name, e);
             if is_broken {
-                out.before.push(format!("{line}: BROKEN, the callee starts a new trace"));
-                out.after.push(format!("{line}: one trace, `{}` as peer.service", e.to));
+                out.before
+                    .push(format!("{line}: BROKEN, the callee starts a new trace"));
+                out.after
+                    .push(format!("{line}: one trace, `{}` as peer.service", e.to));
                 if !out.peer_services.contains(&e.to) {
                     out.peer_services.push(e.to.clone());
                 }
             } else if kind == "missing_traces" {
-                out.before.push(format!("{line}: not visible (no spans from {})", s.name));
+                out.before
+                    .push(format!("{line}: not visible (no spans from {})", s.name));
                 out.after.push(format!("{line}: visible"));
             } else {
                 out.before.push(line.clone());
@@ -386,7 +407,10 @@ pub fn analyse_alert(input: RcaInput) -> RcaReport {
                 chosen = Some((d, r));
             }
             Verdict::DropCandidate(why) => {
-                constraints.push(format!("rejected `{}` at {}:{}: {why}", d.rule, d.file, d.line));
+                constraints.push(format!(
+                    "rejected `{}` at {}:{}: {why}",
+                    d.rule, d.file, d.line
+                ));
             }
         }
     }
@@ -411,7 +435,10 @@ pub fn analyse_alert(input: RcaInput) -> RcaReport {
     });
     let uncovered = service.and_then(|s| {
         (!s.entry_points.is_empty()).then(|| {
-            s.entry_points.iter().filter(|e| e.covered_by.is_none()).count() as f64
+            s.entry_points
+                .iter()
+                .filter(|e| e.covered_by.is_none())
+                .count() as f64
                 / s.entry_points.len() as f64
         })
     });
@@ -527,29 +554,58 @@ pub fn to_markdown(r: &RcaReport) -> String {
     );
     let _ = writeln!(s, "## 1. Alert Summary\n");
     let _ = writeln!(s, "| field | value |\n|---|---|");
-    let rows = [
-        ("Type", format!("**{}** (rule `{}`, score {})", r.classification.kind, opt(&r.classification.rule), r.classification.score)),
-        ("Why", r.classification.reason.clone()),
-        ("Service", opt(&r.service.clone().or(a.service.clone()))),
-        ("Env", opt(&a.env)),
-        ("Resource", opt(&a.resource_display.clone().or(a.resource.clone()))),
-        ("Metric", opt(&a.metric)),
-        ("Query", a.query.clone().map(|q| format!("`{q}`")).unwrap_or_else(|| "-".into())),
-        ("Observed / threshold", format!(
-            "{} {} {}",
-            a.value.or(a.error_rate).map(|v| v.to_string()).unwrap_or_else(|| "-".into()),
-            opt(&a.comparator),
-            a.threshold.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
-        )),
-        ("Transition", opt(&a.transition)),
-        ("Date", opt(&a.date)),
-        ("Link", opt(&a.link)),
-        ("Priority", format!(
+    let rows =
+        [
+            (
+                "Type",
+                format!(
+                    "**{}** (rule `{}`, score {})",
+                    r.classification.kind,
+                    opt(&r.classification.rule),
+                    r.classification.score
+                ),
+            ),
+            ("Why", r.classification.reason.clone()),
+            ("Service", opt(&r.service.clone().or(a.service.clone()))),
+            ("Env", opt(&a.env)),
+            (
+                "Resource",
+                opt(&a.resource_display.clone().or(a.resource.clone())),
+            ),
+            ("Metric", opt(&a.metric)),
+            (
+                "Query",
+                a.query
+                    .clone()
+                    .map(|q| format!("`{q}`"))
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "Observed / threshold",
+                format!(
+                    "{} {} {}",
+                    a.value
+                        .or(a.error_rate)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    opt(&a.comparator),
+                    a.threshold
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "-".into())
+                ),
+            ),
+            ("Transition", opt(&a.transition)),
+            ("Date", opt(&a.date)),
+            ("Link", opt(&a.link)),
+            (
+                "Priority",
+                format!(
             "**{}** (score {}: latency {}, traffic {}, errors {}, saturation {}; driven by {})",
             r.priority.level, r.priority.score, r.priority.latency, r.priority.traffic,
             r.priority.errors, r.priority.saturation, r.priority.dominant
-        )),
-    ];
+        ),
+            ),
+        ];
     for (k, v) in rows {
         let _ = writeln!(s, "| {k} | {} |", v.replace('|', "\\|").replace('\n', " "));
     }
@@ -557,36 +613,93 @@ pub fn to_markdown(r: &RcaReport) -> String {
     let _ = writeln!(s, "\n## 2. Trace Evidence\n");
     match &r.trace_evidence {
         None => {
-            let _ = writeln!(s, "No traces given (`--traces`); the analysis rests on the code alone.");
+            let _ = writeln!(
+                s,
+                "No traces given (`--traces`); the analysis rests on the code alone."
+            );
         }
         Some(ev) => {
             for f in &ev.files {
-                let _ = writeln!(s, "- `{}`: {:?}, {} traces, {} spans", f.path, f.format, f.traces, f.spans);
+                let _ = writeln!(
+                    s,
+                    "- `{}`: {:?}, {} traces, {} spans",
+                    f.path, f.format, f.traces, f.spans
+                );
             }
             let an = &ev.analysis;
             if !an.gaps.is_empty() {
                 let _ = writeln!(s, "\nLargest uninstrumented gaps:\n\n| span | resource | uninstrumented | of |\n|---|---|---|---|");
                 for g in an.gaps.iter().take(5) {
-                    let _ = writeln!(s, "| `{}` ({}) | {} | {} | {} |", g.span.name, g.span.service, g.span.resource, flamegraph::fmt_ns(g.uncovered_ns), flamegraph::fmt_ns(g.duration_ns));
+                    let _ = writeln!(
+                        s,
+                        "| `{}` ({}) | {} | {} | {} |",
+                        g.span.name,
+                        g.span.service,
+                        g.span.resource,
+                        flamegraph::fmt_ns(g.uncovered_ns),
+                        flamegraph::fmt_ns(g.duration_ns)
+                    );
                 }
             }
             if !an.slowest.is_empty() {
-                let _ = writeln!(s, "\nSlowest spans: {}", an.slowest.iter().take(3).map(|x| format!("`{}` {} ({})", x.span.name, flamegraph::fmt_ns(x.duration_ns), x.span.resource)).collect::<Vec<_>>().join(", "));
+                let _ = writeln!(
+                    s,
+                    "\nSlowest spans: {}",
+                    an.slowest
+                        .iter()
+                        .take(3)
+                        .map(|x| format!(
+                            "`{}` {} ({})",
+                            x.span.name,
+                            flamegraph::fmt_ns(x.duration_ns),
+                            x.span.resource
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
             }
             for sp in an.split_traces.iter().take(3) {
-                let _ = writeln!(s, "- split trace: `{}` -> `{}` (`{}`): caller trace {}, callee trace {} ({:?})", sp.caller_service, sp.callee_service, sp.callee_root.resource, sp.caller_trace_id, sp.callee_trace_id, sp.evidence);
+                let _ = writeln!(
+                    s,
+                    "- split trace: `{}` -> `{}` (`{}`): caller trace {}, callee trace {} ({:?})",
+                    sp.caller_service,
+                    sp.callee_service,
+                    sp.callee_root.resource,
+                    sp.caller_trace_id,
+                    sp.callee_trace_id,
+                    sp.evidence
+                );
             }
             if !an.orphans.is_empty() {
-                let _ = writeln!(s, "- {} orphan spans (parent not in the trace)", an.orphans.len());
+                let _ = writeln!(
+                    s,
+                    "- {} orphan spans (parent not in the trace)",
+                    an.orphans.len()
+                );
             }
             if !an.status_errors.is_empty() {
-                let _ = writeln!(s, "- {} spans with HTTP 5xx but no error flag (first: `{}` {} -> {})", an.status_errors.len(), an.status_errors[0].span.name, an.status_errors[0].span.resource, an.status_errors[0].status_code);
+                let _ = writeln!(
+                    s,
+                    "- {} spans with HTTP 5xx but no error flag (first: `{}` {} -> {})",
+                    an.status_errors.len(),
+                    an.status_errors[0].span.name,
+                    an.status_errors[0].span.resource,
+                    an.status_errors[0].status_code
+                );
             }
             if !an.client_errors_flagged.is_empty() {
-                let _ = writeln!(s, "- {} spans flagged as errors on HTTP 4xx", an.client_errors_flagged.len());
+                let _ = writeln!(
+                    s,
+                    "- {} spans flagged as errors on HTTP 4xx",
+                    an.client_errors_flagged.len()
+                );
             }
             for d in an.dynamic_resources.iter().take(3) {
-                let _ = writeln!(s, "- dynamic resource on `{}`: {} distinct values, template `{}`", d.name, d.distinct, d.template);
+                let _ = writeln!(
+                    s,
+                    "- dynamic resource on `{}`: {} distinct values, template `{}`",
+                    d.name, d.distinct, d.template
+                );
             }
             if let Some(f) = &ev.flamegraph {
                 let _ = writeln!(s, "\n{}", fence("text", f));
@@ -600,7 +713,10 @@ pub fn to_markdown(r: &RcaReport) -> String {
             let _ = writeln!(s, "{}\n", rc.summary);
         }
         None => {
-            let _ = writeln!(s, "Nothing in the code explains this alert. What was checked:\n");
+            let _ = writeln!(
+                s,
+                "Nothing in the code explains this alert. What was checked:\n"
+            );
             for c in &r.checked {
                 let _ = writeln!(s, "- {c}");
             }
@@ -612,7 +728,15 @@ pub fn to_markdown(r: &RcaReport) -> String {
             let _ = writeln!(s, "- {c}");
         }
         if !r.alternatives.is_empty() {
-            let _ = writeln!(s, "\nOther candidates: {}", r.alternatives.iter().map(|d| format!("`{}` {}:{} ({})", d.rule, d.file, d.line, d.score)).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                s,
+                "\nOther candidates: {}",
+                r.alternatives
+                    .iter()
+                    .map(|d| format!("`{}` {}:{} ({})", d.rule, d.file, d.line, d.score))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         let _ = writeln!(s, "\n</details>");
     }
@@ -620,17 +744,39 @@ pub fn to_markdown(r: &RcaReport) -> String {
     let _ = writeln!(s, "\n## 4. Instrumentation Gap Analysis\n");
     let _ = writeln!(s, "| Endpoint/Operation | Current Coverage | Missing Spans | Impact (Golden Signal) |\n|---|---|---|---|");
     for g in &r.gap_analysis {
-        let _ = writeln!(s, "| {} | {} | {} | {} |", g.endpoint.replace('|', "\\|"), g.current_coverage, g.missing_spans, g.impact);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            g.endpoint.replace('|', "\\|"),
+            g.current_coverage,
+            g.missing_spans,
+            g.impact
+        );
     }
 
     let _ = writeln!(s, "\n## 5. Remediation Code\n");
     match &r.remediation {
         Some(rem) => {
             let lang = md_lang(rem.language.as_deref());
-            let _ = writeln!(s, "{}\n\nBefore:\n\n{}\nAfter:\n\n{}", rem.summary, fence(lang, &rem.before), fence(lang, &rem.after));
+            let _ = writeln!(
+                s,
+                "{}\n\nBefore:\n\n{}\nAfter:\n\n{}",
+                rem.summary,
+                fence(lang, &rem.before),
+                fence(lang, &rem.after)
+            );
             match &rem.diff {
                 Some(d) => {
-                    let _ = writeln!(s, "Patch (`git apply`{}):\n\n{}", if rem.applies_with_fix { ", or `apm-doctor fix`" } else { "" }, fence("diff", d));
+                    let _ = writeln!(
+                        s,
+                        "Patch (`git apply`{}):\n\n{}",
+                        if rem.applies_with_fix {
+                            ", or `apm-doctor fix`"
+                        } else {
+                            ""
+                        },
+                        fence("diff", d)
+                    );
                 }
                 None => {
                     if let Some(n) = &rem.diff_note {
@@ -648,9 +794,19 @@ pub fn to_markdown(r: &RcaReport) -> String {
     }
 
     let _ = writeln!(s, "\n## 6. Agent Configuration\n");
-    let _ = writeln!(s, "| setting | current | recommended | why |\n|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "| setting | current | recommended | why |\n|---|---|---|---|"
+    );
     for a in &r.agent_configuration {
-        let _ = writeln!(s, "| `{}` | {} | {} | {} |", a.key, opt(&a.current), a.recommended, a.why);
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} |",
+            a.key,
+            opt(&a.current),
+            a.recommended,
+            a.why
+        );
     }
 
     let _ = writeln!(s, "\n## 7. Verification Checklist\n");
@@ -671,7 +827,11 @@ pub fn to_markdown(r: &RcaReport) -> String {
             let _ = writeln!(s, "- {e}");
         }
         if !r.service_map.peer_services.is_empty() {
-            let _ = writeln!(s, "\npeer.service nodes: {}", r.service_map.peer_services.join(", "));
+            let _ = writeln!(
+                s,
+                "\npeer.service nodes: {}",
+                r.service_map.peer_services.join(", ")
+            );
         }
     }
 
@@ -680,7 +840,15 @@ pub fn to_markdown(r: &RcaReport) -> String {
         let _ = writeln!(s, "- {p}");
     }
     if !r.diagnostics.is_empty() {
-        let _ = writeln!(s, "\n---\nRule errors: {}", r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "));
+        let _ = writeln!(
+            s,
+            "\n---\nRule errors: {}",
+            r.diagnostics
+                .iter()
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
     }
     s
 }
