@@ -56,6 +56,7 @@ fn example_alert(name: &str) -> String {
 }
 
 fn root_cause(r: &RcaReport) -> (&str, &str, usize) {
+    assert!(r.diagnostics.is_empty(), "rule errors: {:?}", r.diagnostics);
     let d = &r
         .root_cause
         .as_ref()
