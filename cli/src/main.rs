@@ -1,5 +1,6 @@
 //! `apm-doctor`: find and fix gaps in Datadog APM tracing instrumentation across monorepos.
 
+mod instrument;
 mod progress;
 mod rca;
 
@@ -44,6 +45,8 @@ enum Command {
     Fix(FixArgs),
     /// Explain a monitor alert (webhook payload, optional traces) by one instrumentation gap.
     Rca(rca::RcaArgs),
+    /// Generate the Datadog APM setup of a service (dependency, start, DD_* env, verification).
+    Instrument(instrument::InstrumentArgs),
 }
 
 #[derive(Args)]
@@ -219,6 +222,7 @@ fn main() -> ExitCode {
         Command::Agent(args) => run_agent(args),
         Command::Fix(args) => run_fix(args),
         Command::Rca(args) => rca::run(args),
+        Command::Instrument(args) => instrument::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

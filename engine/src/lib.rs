@@ -8,6 +8,7 @@ pub mod facts;
 pub mod finding;
 pub mod fix;
 pub mod fixtures;
+pub mod instrument;
 pub mod language;
 pub mod model;
 pub mod packages;

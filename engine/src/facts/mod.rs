@@ -30,7 +30,7 @@ mod requirements;
 mod setup_cfg;
 mod vcpkg;
 mod xml;
-mod yaml;
+pub(crate) mod yaml;
 
 /// What kind of config/manifest a path is, from its file name (and for YAML, content sniffing
 /// is done in parse).
