@@ -204,7 +204,7 @@ pub struct ConfigValue {
 }
 
 /// One service as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceSummary {
     /// Service name (DD_SERVICE, else manifest name, else folder).
     pub name: String,

@@ -362,3 +362,102 @@ fn resource_high_cardinality_templates_the_resource_and_tags_the_value() {
             .contains(".withTag(DDTags.RESOURCE_NAME, \"GET /users/:id\").withTag(\"id\", id)")
     );
 }
+
+#[test]
+fn error_not_tagged_go_defers_a_closure_reading_the_final_error() {
+    let (_d, t) = fix_fixture(
+        "coverage/error-not-tagged/go-error-returns-untagged",
+        "error-not-tagged",
+    );
+    let publisher = text_of(&t, "events/publisher.go");
+    assert!(
+        publisher.contains("\tdefer func() { span.Finish(tracer.WithError(err)) }() // expect"),
+        "{publisher}"
+    );
+    assert!(!publisher.contains("\tdefer span.Finish(tracer.WithError(err))"));
+}
+
+#[test]
+fn grpc_interceptor_missing_go_adds_the_interceptors_and_import() {
+    let (_d, t) = fix_fixture(
+        "propagation/grpc-interceptor-missing/go-server-client-bare",
+        "grpc-interceptor-missing",
+    );
+    let main = text_of(&t, "shipping/main.go");
+    assert!(main.contains("grpc.NewClient(\"rates:50051\", grpc.WithUnaryInterceptor(grpctrace.UnaryClientInterceptor()), grpc.WithStreamInterceptor(grpctrace.StreamClientInterceptor()), grpc.WithTransportCredentials("), "{main}");
+    assert!(main.contains("grpc.NewServer(grpc.UnaryInterceptor(grpctrace.UnaryServerInterceptor()), grpc.StreamInterceptor(grpctrace.StreamServerInterceptor()), )"), "{main}");
+    assert!(main.contains("grpctrace \""), "{main}");
+}
+
+/// The span patch `rca` proposes for a missing span applies with git and parses.
+#[test]
+fn rca_span_patch_applies_and_parses() {
+    use apm_doctor_engine::rca::correlate::Deficiency;
+    use apm_doctor_engine::rca::remediation::remediation;
+    let cases = [
+        (
+            "java",
+            "src/Scorer.java",
+            "package acme;\n\nimport java.util.List;\n\npublic class Scorer {\n    @Deprecated\n    public double score(List<Double> xs) {\n        return xs.size();\n    }\n}\n",
+            7,
+            "@Trace(operationName = \"svc.score\")",
+        ),
+        (
+            "python",
+            "app/scoring.py",
+            "import os\n\n\ndef score(order):\n    return len(order)\n",
+            4,
+            "@tracer.wrap(\"svc.score\")",
+        ),
+        (
+            "go",
+            "svc/score.go",
+            "package svc\n\nimport \"context\"\n\nfunc Score(ctx context.Context, n int) int {\n\treturn n\n}\n",
+            5,
+            "span, ctx := tracer.StartSpanFromContext(ctx, \"svc.score\")",
+        ),
+        (
+            "dotnet",
+            "Svc/Scorer.cs",
+            "namespace Svc;\n\npublic class Scorer\n{\n    public int Score(int n)\n    {\n        return n;\n    }\n}\n",
+            5,
+            "using var scope = Tracer.Instance.StartActive(\"svc.score\");",
+        ),
+    ];
+    for (language, file, text, line, expected) in cases {
+        let dir = tree(&[(file, text)]);
+        let d = Deficiency {
+            rule: "missing-span".into(),
+            finding: None,
+            service: Some("svc".into()),
+            file: file.into(),
+            line,
+            function: None,
+            missing_span: Some("svc.score".into()),
+            score: 50,
+            reason: "test".into(),
+            proposed_by: "test".into(),
+        };
+        let summary = apm_doctor_engine::finding::ServiceSummary {
+            name: "svc".into(),
+            language: Some(language.into()),
+            ..Default::default()
+        };
+        let rem = remediation(dir.path(), &d, Some(&summary));
+        let diff = rem
+            .diff
+            .unwrap_or_else(|| panic!("{language}: no diff: {:?}", rem.diff_note));
+        let (ok, out) = run(dir.path(), "git", &["init", "-q"], None);
+        assert!(ok, "{out}");
+        let (ok, out) = run(dir.path(), "git", &["apply", "-"], Some(&diff));
+        assert!(ok, "{language}: git apply refused:\n{diff}\n{out}");
+        let patched = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(patched.contains(expected), "{language}:\n{patched}");
+        let g = Grammar::from_path(file).unwrap();
+        assert_eq!(
+            apm_doctor_engine::fix::apply::syntax_errors(g, &patched),
+            Some(0),
+            "{language}: does not parse:\n{patched}"
+        );
+    }
+}
