@@ -9,6 +9,9 @@
 //! the rule must return (`high_latency`...) or `none` when it must not claim the alert. The
 //! runner parses the alert, runs that single rule and compares the kinds; the expectation and
 //! the result are reported as `(kind, 0)` pairs.
+//!
+//! A case with a `__base__/` folder runs in diff mode (`scan --base`): that folder is the base
+//! tree, the rest of the case is the working tree; markers in `__base__/` do not count.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -89,6 +92,9 @@ pub fn expectations(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
             continue;
         };
         let rel = crate::walk::relative(case, entry.path());
+        if rel.starts_with(&format!("{}/", crate::base::FIXTURE_BASE_DIR)) {
+            continue;
+        }
         if rel == EXPECT_FILE {
             for line in text.lines() {
                 let mut parts = line.split_whitespace();
@@ -185,11 +191,20 @@ impl FixtureRunner {
             return self.run_alert(r, case);
         }
         let config = case.join(crate::config::CONFIG_FILE_NAME);
+        let base = case.join(crate::base::FIXTURE_BASE_DIR);
         let options = ScanOptions {
             root: case.to_path_buf(),
             rule_dirs: self.rule_dirs.clone(),
             config_path: config.is_file().then_some(config),
             no_config: true,
+            exclude: if base.is_dir() {
+                vec![format!("/{}/", crate::base::FIXTURE_BASE_DIR)]
+            } else {
+                Vec::new()
+            },
+            base: base
+                .is_dir()
+                .then(|| crate::base::BaseRef::Dir(base.clone())),
             ..Default::default()
         };
         let expected = expectations(case, rule);

@@ -2,6 +2,7 @@
 //! and query captures, and write reports.
 
 pub mod agent;
+pub mod base;
 pub mod config;
 pub mod coverage;
 pub mod facts;

@@ -58,6 +58,8 @@ pub struct ScanOptions {
     pub limits: crate::rules::Limits,
     /// Progress reporting.
     pub progress: Option<Progress>,
+    /// Diff mode (`--base REV`): compare span metadata with this base tree (`repo.base`).
+    pub base: Option<crate::base::BaseRef>,
 }
 
 /// A scan that could not start (bad config, bad exclude pattern, missing root).
@@ -75,6 +77,9 @@ pub enum ScanError {
     /// The rule engine could not start.
     #[error("rule engine: {0}")]
     Engine(String),
+    /// The base revision of `--base` could not be read.
+    #[error("--base {0}: {1}")]
+    Base(String, String),
 }
 
 /// A config file read and parsed.
@@ -187,7 +192,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     }
     let config = load_config(options)?;
     let (rules, spec) = load_rules(options, &config)?;
-    run(options, &config, &rules, &spec, None, started)
+    run(options, &config, &rules, &spec, None, started).map(|(report, _)| report)
 }
 
 /// Rules loaded and their queries compiled for every grammar, once, for many scans (the
@@ -234,18 +239,24 @@ pub fn scan_prepared(
         Some((&prepared.queries, &prepared.query_errors)),
         started,
     )
+    .map(|(report, _)| report)
 }
 
-/// The pipeline proper.
-fn run(
+/// The pipeline proper; also returns the service model with its facts.
+pub(crate) fn run(
     options: &ScanOptions,
     config: &Config,
     rules: &RuleSet,
     spec: &SandboxSpec,
     prebuilt: Option<(&QueryIndex, &Vec<Diagnostic>)>,
     started: Instant,
-) -> Result<ScanReport, ScanError> {
+) -> Result<(ScanReport, ServiceModel), ScanError> {
     let root = options.root.clone();
+    // Diff mode: export the base tree first, so that a bad revision fails fast.
+    let base_tree = match &options.base {
+        Some(b) => Some(crate::base::export(&root, b).map_err(|e| ScanError::Base(b.label(), e))?),
+        None => None,
+    };
 
     let mut exclude = config.paths.exclude.clone();
     exclude.extend(options.exclude.iter().cloned());
@@ -283,9 +294,23 @@ fn run(
             .rules
             .iter()
             .filter(|r| r.info.category != "facts" && r.hooks.scans())
+            .filter(|r| !(options.base.is_none() && r.requires.iter().any(|q| q == "base")))
             .count(),
         ..Default::default()
     };
+    // Rules that do not run in this scan: their `requires` is not configured.
+    let idle: Vec<usize> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.requires.iter().any(|req| {
+                (req == "critical" && config.critical.operations.is_empty())
+                    || (req == "base" && options.base.is_none())
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
     let skip = |reason: &str, stats: &mut Stats| {
         stats.skipped += 1;
         *stats.skipped_by.entry(reason.to_string()).or_default() += 1;
@@ -368,17 +393,7 @@ fn run(
                 .map(|o| Dynamic::from(o.clone()))
                 .collect(),
         ),
-        idle: rules
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.requires
-                    .iter()
-                    .any(|req| req == "critical" && config.critical.operations.is_empty())
-            })
-            .map(|(i, _)| i)
-            .collect(),
+        idle: idle.clone(),
     };
     let total = source_entries.len();
     let done = AtomicUsize::new(0);
@@ -475,7 +490,7 @@ fn run(
                     .rules
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| r.hooks.on_service)
+                    .filter(|(i, r)| r.hooks.on_service && !idle.contains(i))
                 {
                     if !rule.languages.is_empty()
                         && !svc
@@ -515,7 +530,7 @@ fn run(
         .rules
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.hooks.on_repo)
+        .filter(|(i, r)| r.hooks.on_repo && !idle.contains(i))
         .collect();
     if !repo_rules.is_empty() {
         let engine = spec.engine();
@@ -527,6 +542,25 @@ fn run(
             .map(|w| rhai::serde::to_dynamic(w).unwrap_or(Dynamic::UNIT))
             .collect();
         repo.insert("unattached".into(), Dynamic::from_array(unattached));
+        let base = match &base_tree {
+            Some(tree) => {
+                let head_files: BTreeSet<String> =
+                    walked.files.iter().map(|e| e.rel.clone()).collect();
+                let (diff, base_diagnostics) = crate::base::diff_with(
+                    tree,
+                    options,
+                    config,
+                    rules,
+                    spec,
+                    &model,
+                    &head_files,
+                )?;
+                diagnostics.extend(base_diagnostics);
+                diff.to_dynamic()
+            }
+            None => Dynamic::UNIT,
+        };
+        repo.insert("base".into(), base);
         let repo = Dynamic::from_map(repo);
         for (ri, rule) in repo_rules {
             let r = call_hook(
@@ -574,6 +608,7 @@ fn run(
         .rules
         .iter()
         .filter(|r| r.info.category != "facts" && r.hooks.scans())
+        .filter(|r| !(options.base.is_none() && r.requires.iter().any(|q| q == "base")))
         .map(|r| crate::coverage::ScoredRule::new(&r.info, &r.languages, r.impact.as_deref()))
         .collect();
     let service_langs: Vec<(String, Option<String>)> = model
@@ -616,7 +651,7 @@ fn run(
             score: service_scores.get(&s.name).copied(),
         })
         .collect();
-    Ok(ScanReport {
+    let report = ScanReport {
         version: 1,
         root: root.display().to_string(),
         services,
@@ -627,10 +662,12 @@ fn run(
         score: repo_score,
         fact_sites,
         rules: rules.scan_infos(),
-    })
+    };
+    Ok((report, model))
 }
 
-fn root_display_name(root: &Path) -> String {
+/// The scanned folder's name (the name of a service at the root without a manifest name).
+pub(crate) fn root_display_name(root: &Path) -> String {
     root.canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))

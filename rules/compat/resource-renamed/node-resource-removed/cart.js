@@ -1,0 +1,11 @@
+const tracer = require('dd-trace').init()
+
+function add(cart, item) {
+  return tracer.trace('cart.add', { resource: 'POST /cart' }, () => cart.push(item))
+}
+
+function clear(cart) {
+  return cart.clear()
+}
+
+module.exports = { add, clear }
