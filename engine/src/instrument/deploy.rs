@@ -623,7 +623,7 @@ fn kubernetes(ctx: &mut Ctx, w: &Workload, labelled: &mut Vec<(String, usize)>) 
 }
 
 /// True when the image tag is an agent release below 7.28.0.
-fn agent_too_old(image: &str) -> bool {
+pub(crate) fn agent_too_old(image: &str) -> bool {
     let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
     let nums: Vec<u32> = tag
         .split(['.', '-'])

@@ -592,3 +592,33 @@ pub fn to_text(plan: &Plan) -> String {
     list(&mut out, "verify", &plan.verify, true);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_names("python", "flask").is_ok());
+        assert!(check_names("golang", "net/http").is_ok());
+        assert!(check_names("c#", "asp.net").is_ok());
+        assert!(check_names("auto", "whatever").is_ok());
+        assert!(check_names("node", "none").is_ok());
+        let e = check_names("cobol", "auto").unwrap_err().to_string();
+        assert!(e.contains("unknown language `cobol`"), "{e}");
+        let e = check_names("ruby", "flask").unwrap_err().to_string();
+        assert!(
+            e.contains("expected one of: auto, none, rails, sinatra"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn agent_versions() {
+        assert!(deploy::agent_too_old("datadog/agent:7.21.0"));
+        assert!(deploy::agent_too_old("gcr.io/datadoghq/agent:6.40.0"));
+        assert!(!deploy::agent_too_old("gcr.io/datadoghq/agent:7.59.0"));
+        assert!(!deploy::agent_too_old("gcr.io/datadoghq/agent:7"));
+        assert!(!deploy::agent_too_old("gcr.io/datadoghq/agent:latest"));
+    }
+}
