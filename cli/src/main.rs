@@ -180,6 +180,10 @@ struct ScanArgs {
     /// After writing the report, apply the findings' fixes (as `apm-doctor fix`).
     #[arg(long)]
     fix: bool,
+    /// Diff mode: report span tags and resource names set at git revision REV and gone from
+    /// the working tree (rules `span-tag-removed`, `resource-renamed`).
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -257,6 +261,8 @@ struct CommonScan<'a> {
     follow: bool,
     no_ignore: bool,
     no_progress: bool,
+    /// `scan --base REV`.
+    base: Option<&'a str>,
 }
 
 fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanReport> {
@@ -289,6 +295,9 @@ fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanRepor
         no_ignore: common.no_ignore,
         only_rules: common.only_rules.to_vec(),
         baseline,
+        base: common
+            .base
+            .map(|rev| apm_doctor_engine::base::BaseRef::Git(rev.to_string())),
         progress: bar.clone().map(|b| {
             Arc::new(move |done, total| b.update(done, total)) as apm_doctor_engine::scan::Progress
         }),
@@ -334,6 +343,7 @@ fn run_fix(args: FixArgs) -> Result<u8> {
         follow: args.follow,
         no_ignore: args.no_ignore,
         no_progress: args.no_progress,
+        base: None,
     })?;
     apply_report_fixes(&args.path, &report, args.dry_run)
 }
@@ -425,6 +435,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         follow: args.follow,
         no_ignore: args.no_ignore,
         no_progress: args.no_progress,
+        base: args.base.as_deref(),
     })?;
     let color = use_color(args.color, args.output.is_some());
     let format: Format = args.format.into();
