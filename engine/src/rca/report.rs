@@ -519,6 +519,33 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
+/// An epoch timestamp in seconds or milliseconds (as `$DATE` sends it) as UTC ISO 8601;
+/// anything else unchanged.
+fn display_date(raw: &str) -> String {
+    let Ok(n) = raw.trim().parse::<i64>() else {
+        return raw.to_string();
+    };
+    let secs = if raw.trim().len() >= 13 { n / 1000 } else { n };
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (proleptic Gregorian calendar).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z ({raw})",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
 }
@@ -595,7 +622,13 @@ pub fn to_markdown(r: &RcaReport) -> String {
                 ),
             ),
             ("Transition", opt(&a.transition)),
-            ("Date", opt(&a.date)),
+            (
+                "Date",
+                a.date
+                    .as_deref()
+                    .map(display_date)
+                    .unwrap_or_else(|| "-".into()),
+            ),
             ("Link", opt(&a.link)),
             (
                 "Priority",
@@ -851,4 +884,19 @@ pub fn to_markdown(r: &RcaReport) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_date;
+
+    #[test]
+    fn epoch_dates_read_as_utc() {
+        assert_eq!(display_date("0"), "1970-01-01T00:00:00Z (0)");
+        assert_eq!(
+            display_date("1718015083000"),
+            "2024-06-10T10:24:43Z (1718015083000)"
+        );
+        assert_eq!(display_date("2000-03-01"), "2000-03-01");
+    }
 }
