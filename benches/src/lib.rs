@@ -10,6 +10,11 @@
 //! The output depends only on the service count: variation (frameworks, tracer mistakes,
 //! missing tags, route counts) comes from a hand-written linear congruential generator seeded
 //! from each service's index, so service `i` is byte-identical whatever the total.
+//!
+//! Sizes are also given in lines ([`generate_lines`], `gen-monorepo OUT --lines 100k`): the
+//! smallest service count whose tree has at least that many lines (every line of every file,
+//! manifests and YAML included), found by counting without writing, so a size names one tree.
+//! The reference sizes [`SIZES`] are 10k, 100k and 1M lines.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -37,16 +42,154 @@ pub struct GeneratedStats {
 /// Any I/O error creating folders or writing files.
 pub fn generate(dir: &Path, services: usize) -> io::Result<GeneratedStats> {
     let mut out = Output::new(dir)?;
+    write_monorepo(&mut out, services)?;
+    Ok(out.stats)
+}
+
+/// What [`generate`] would write for `services` services, without writing anything.
+pub fn measure(services: usize) -> GeneratedStats {
+    let mut out = Output::counting();
+    // Counting never touches the disk, so it cannot fail.
+    write_monorepo(&mut out, services).expect("counting output does not fail");
+    out.stats
+}
+
+/// The smallest service count whose monorepo has at least `lines` lines (at least one
+/// service). Lines grow strictly with the service count (about 930 per service), so this is a
+/// binary search over [`measure`]; like the tree itself, the answer never changes.
+pub fn services_for_lines(lines: usize) -> usize {
+    if measure(1).lines >= lines {
+        return 1;
+    }
+    // Invariant: `lo` services fall short of `lines`, `hi` services reach it.
+    let (mut lo, mut hi) = (1, 2);
+    while measure(hi).lines < lines {
+        lo = hi;
+        hi *= 2;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if measure(mid).lines >= lines {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Write the monorepo of [`services_for_lines`]`(lines)` services under `dir`.
+///
+/// # Errors
+/// Any I/O error creating folders or writing files.
+pub fn generate_lines(dir: &Path, lines: usize) -> io::Result<GeneratedStats> {
+    generate(dir, services_for_lines(lines))
+}
+
+/// The three reference sizes of the benchmarks and the comparison script, in lines.
+pub const SIZES: [(&str, usize); 3] = [("10k", 10_000), ("100k", 100_000), ("1M", 1_000_000)];
+
+/// Parse a line count: `10k`, `100k`, `1M`, `250000` (`k` and `M` are powers of ten, either
+/// case).
+pub fn parse_lines(text: &str) -> Option<usize> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().last()? {
+        (i, 'k' | 'K') => (&text[..i], 1_000),
+        (i, 'm' | 'M') => (&text[..i], 1_000_000),
+        _ => (text, 1),
+    };
+    let n: usize = digits.replace('_', "").parse().ok()?;
+    n.checked_mul(unit).filter(|&n| n > 0)
+}
+
+/// A generated source file chosen to benchmark one grammar.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Its grammar.
+    pub grammar: apm_doctor_engine::language::Grammar,
+    /// Path relative to the tree's root, `/`-separated.
+    pub rel: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// Every file under `dir`, in sorted path order.
+///
+/// # Errors
+/// Any I/O error reading a folder.
+pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+        let mut entries = fs::read_dir(dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<io::Result<Vec<PathBuf>>>()?;
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    Ok(out)
+}
+
+/// The largest source file of each grammar under `root` (ties: the first in path order),
+/// ordered by grammar: the inputs of the parse, query and rule benches.
+///
+/// # Errors
+/// Any I/O error walking the tree or reading a file.
+pub fn largest_source_per_grammar(root: &Path) -> io::Result<Vec<Sample>> {
+    use apm_doctor_engine::language::Grammar;
+    let mut best: Vec<Sample> = Vec::new();
+    for path in files_under(root)? {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(grammar) = Grammar::from_path(&rel) else {
+            continue;
+        };
+        let text = fs::read_to_string(&path)?;
+        match best.iter_mut().find(|s| s.grammar == grammar) {
+            Some(slot) if slot.text.len() >= text.len() => {}
+            Some(slot) => *slot = Sample { grammar, rel, text },
+            None => best.push(Sample { grammar, rel, text }),
+        }
+    }
+    best.sort_by_key(|s| s.grammar);
+    Ok(best)
+}
+
+/// Fact rules the audit rules read (`svc.init` comes from `tracer-init`).
+pub const AUDIT_FACT_RULES: [&str; 1] = ["tracer-init"];
+
+/// The `[rules] disable` list that leaves only the audit pack: every rule of `rules` outside
+/// the `audit` category except the fact rules it needs ([`AUDIT_FACT_RULES`]).
+pub fn audit_only_disable(rules: &[apm_doctor_engine::rules::Rule]) -> Vec<String> {
+    rules
+        .iter()
+        .filter(|r| r.info.category != "audit" && !AUDIT_FACT_RULES.contains(&r.info.id.as_str()))
+        .map(|r| r.info.id.clone())
+        .collect()
+}
+
+/// Everything [`generate`] writes, into `out`.
+fn write_monorepo(out: &mut Output, services: usize) -> io::Result<()> {
     let mut compose = Vec::new();
     for index in 0..services {
         let spec = ServiceSpec::new(index);
-        lang::write_service(&spec, &mut out)?;
+        lang::write_service(&spec, out)?;
         match spec.deploy {
-            Deploy::Kubernetes => deploy_kubernetes(&spec, &mut out)?,
+            Deploy::Kubernetes => deploy_kubernetes(&spec, out)?,
             Deploy::Compose => compose.push(spec),
         }
     }
-    write_compose(&compose, &mut out)?;
+    write_compose(&compose, out)?;
     out.file(
         "README.md",
         &format!(
@@ -54,7 +197,7 @@ pub fn generate(dir: &Path, services: usize) -> io::Result<GeneratedStats> {
         ),
     )?;
     out.stats.services = services;
-    Ok(out.stats)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -644,9 +787,9 @@ pub(crate) fn camel(snake: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-/// Writes files under the root and counts them.
+/// Writes files under the root and counts them (or only counts them, without a root).
 pub(crate) struct Output {
-    root: PathBuf,
+    root: Option<PathBuf>,
     stats: GeneratedStats,
 }
 
@@ -654,18 +797,28 @@ impl Output {
     fn new(root: &Path) -> io::Result<Output> {
         fs::create_dir_all(root)?;
         Ok(Output {
-            root: root.to_path_buf(),
+            root: Some(root.to_path_buf()),
             stats: GeneratedStats::default(),
         })
     }
 
+    /// An output that counts what would be written and writes nothing.
+    fn counting() -> Output {
+        Output {
+            root: None,
+            stats: GeneratedStats::default(),
+        }
+    }
+
     /// Write `text` to `rel` (a `/`-separated path under the root).
     pub(crate) fn file(&mut self, rel: &str, text: &str) -> io::Result<()> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        if let Some(root) = &self.root {
+            let path = root.join(rel);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&path, text)?;
         }
-        fs::write(&path, text)?;
         self.stats.files += 1;
         self.stats.lines += text.bytes().filter(|&b| b == b'\n').count();
         self.stats.bytes += text.len() as u64;
@@ -848,6 +1001,37 @@ mod tests {
             .map(|t| t.iter().filter(|&&c| c == b'\n').count())
             .sum();
         assert_eq!(lines, sa.lines);
+    }
+
+    #[test]
+    fn measure_counts_what_generate_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = generate(dir.path(), 11).unwrap();
+        assert_eq!(measure(11), written);
+        assert!(snapshot(dir.path()).len() == written.files);
+    }
+
+    #[test]
+    fn sizes_in_lines() {
+        assert_eq!(parse_lines("10k"), Some(10_000));
+        assert_eq!(parse_lines("100K"), Some(100_000));
+        assert_eq!(parse_lines("1M"), Some(1_000_000));
+        assert_eq!(parse_lines("250000"), Some(250_000));
+        assert_eq!(parse_lines("1_500"), Some(1_500));
+        for bad in ["", "k", "0", "-3k", "1.5M", "10x"] {
+            assert_eq!(parse_lines(bad), None, "{bad}");
+        }
+        for (_, lines) in SIZES.into_iter().take(2) {
+            let n = services_for_lines(lines);
+            assert!(measure(n).lines >= lines);
+            assert!(measure(n - 1).lines < lines);
+            // Within one service of the target.
+            assert!(measure(n).lines < lines + 2_000, "{}", measure(n).lines);
+        }
+        assert_eq!(services_for_lines(1), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let stats = generate_lines(dir.path(), 10_000).unwrap();
+        assert_eq!(stats.services, services_for_lines(10_000));
     }
 
     #[test]
