@@ -1,117 +1,103 @@
-//! Scan benchmarks over a generated monorepo.
+//! Full-scan benchmarks over generated monorepos of 10k and 100k lines.
 //!
-//! `scan`: a full `apm_doctor_engine::scan` (walk, config parsing, service discovery, the whole
-//! built-in rule pack) of a 400-service tree from `apm_doctor_benches::generate`, regenerated
-//! into a temporary folder once per run. `parse`: tree-sitter parsing of one generated source
-//! file per grammar (the largest one), as the scan's phase 1 does for files that need it.
+//! `scan/full/<size>`: `apm_doctor_engine::scan` with the whole built-in rule pack (walk,
+//! config parsing, service discovery, rule loading and query compilation, the three rule
+//! phases), on trees from `apm_doctor_benches::generate_lines`, generated once per run into a
+//! temporary folder. `scan/prepared-{all,audit}/100k`: the same tree scanned with rules loaded
+//! and queries compiled beforehand (`scan::PreparedRules`, `scan::scan_prepared`), with the
+//! whole pack and with the audit pack only (`[rules] disable` for the rest, keeping the
+//! `tracer-init` facts it reads): the cost of rule evaluation beyond the audit rules. The 1M
+//! tree is too slow for criterion's repetitions: `benches/compare.sh` times it.
 //!
-//! Sized to finish in a couple of minutes on two cores: `cargo bench -p apm-doctor-benches`.
+//! `cargo bench -p apm-doctor-benches --bench scan` (about two minutes on two cores).
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use apm_doctor_engine::language::Grammar;
+use apm_doctor_benches::{audit_only_disable, generate_lines, GeneratedStats};
+use apm_doctor_engine::config::Config;
+use apm_doctor_engine::scan::{scan_prepared, PreparedRules};
 use apm_doctor_engine::{scan, ScanOptions};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 
-/// Services in the generated tree (about ten files and 930 lines each).
-const SERVICES: usize = 400;
+/// Sizes scanned, in lines (label, lines).
+const SIZES: [(&str, usize); 2] = [("10k", 10_000), ("100k", 100_000)];
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read generated folder")
-        .map(|e| e.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
+fn options(root: &Path) -> ScanOptions {
+    ScanOptions {
+        root: root.to_path_buf(),
+        no_config: true,
+        ..Default::default()
     }
 }
 
-/// The largest generated file of each grammar, with its text.
-fn sample_per_grammar(root: &Path) -> Vec<(Grammar, PathBuf, String)> {
-    let mut files = Vec::new();
-    files_under(root, &mut files);
-    let mut best: Vec<(Grammar, PathBuf, String)> = Vec::new();
-    for path in files {
-        let rel = path
-            .strip_prefix(root)
-            .expect("under root")
-            .to_string_lossy();
-        let Some(grammar) = Grammar::from_path(&rel.replace('\\', "/")) else {
-            continue;
-        };
-        let text = std::fs::read_to_string(&path).expect("read source");
-        match best.iter_mut().find(|(g, _, _)| *g == grammar) {
-            Some(slot) if slot.2.len() >= text.len() => {}
-            Some(slot) => *slot = (grammar, path, text),
-            None => best.push((grammar, path, text)),
-        }
-    }
-    best.sort_by_key(|(g, _, _)| *g);
-    best
-}
-
-fn benches(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let stats = apm_doctor_benches::generate(dir.path(), SERVICES).expect("generate monorepo");
+fn describe(label: &str, stats: &GeneratedStats) {
     eprintln!(
-        "generated monorepo: {} services, {} files, {} lines, {:.1} MiB",
+        "tree {label}: {} services, {} files, {} lines, {:.1} MiB",
         stats.services,
         stats.files,
         stats.lines,
         stats.bytes as f64 / (1024.0 * 1024.0)
     );
-    let options = ScanOptions {
-        root: dir.path().to_path_buf(),
-        no_config: true,
-        ..Default::default()
-    };
-    let report = scan(&options).expect("scan");
-    eprintln!(
-        "one scan: {} services, {} findings, {} files walked, {} parsed, {} diagnostics",
-        report.services.len(),
-        report.findings.len(),
-        report.stats.files,
-        report.stats.parsed,
-        report.diagnostics.len()
-    );
-    assert_eq!(report.services.len(), SERVICES);
+}
+
+fn benches(c: &mut Criterion) {
+    let mut trees = Vec::new();
+    for (label, lines) in SIZES {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let stats = generate_lines(dir.path(), lines).expect("generate monorepo");
+        describe(label, &stats);
+        let report = scan(&options(dir.path())).expect("scan");
+        eprintln!(
+            "  one scan: {} services, {} findings, {} files walked, {} parsed, {} diagnostics",
+            report.services.len(),
+            report.findings.len(),
+            report.stats.files,
+            report.stats.parsed,
+            report.diagnostics.len()
+        );
+        assert_eq!(report.services.len(), stats.services);
+        trees.push((label, dir, stats));
+    }
 
     let mut group = c.benchmark_group("scan");
-    // A scan takes one to two seconds here: one scan per sample, ten samples.
+    // A scan takes a tenth of a second to a second here: one scan per sample, ten samples.
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(2));
-    group.measurement_time(Duration::from_secs(25));
-    group.throughput(Throughput::Elements(stats.files as u64));
-    group.bench_function(format!("full/{SERVICES}-services"), |b| {
-        b.iter(|| scan(black_box(&options)).expect("scan"))
-    });
-    group.finish();
+    group.measurement_time(Duration::from_secs(15));
+    for (label, dir, stats) in &trees {
+        let opts = options(dir.path());
+        group.throughput(Throughput::Elements(stats.lines as u64));
+        group.bench_function(format!("full/{label}"), |b| {
+            b.iter(|| scan(black_box(&opts)).expect("scan"))
+        });
+    }
 
-    let mut group = c.benchmark_group("parse");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_millis(500));
-    group.measurement_time(Duration::from_secs(1));
-    for (grammar, path, text) in sample_per_grammar(dir.path()) {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&grammar.language())
-            .expect("grammar loads");
-        eprintln!(
-            "parse/{grammar}: {} ({} lines)",
-            path.strip_prefix(dir.path()).unwrap_or(&path).display(),
-            text.lines().count()
-        );
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function(grammar.name(), |b| {
-            b.iter(|| parser.parse(black_box(&text), None).expect("parse"))
+    // Rule evaluation: the whole pack against the audit pack, query compilation excluded.
+    let (label, dir, stats) = trees.last().expect("a tree");
+    let opts = options(dir.path());
+    let all = PreparedRules::load(&opts, &Config::default()).expect("rules load");
+    let mut audit_config = Config::default();
+    audit_config.rules.disable = audit_only_disable(&all.rules.rules);
+    let audit = PreparedRules::load(&opts, &audit_config).expect("rules load");
+    eprintln!(
+        "rule packs: all {} rules, audit-only {} rules ({})",
+        all.rules.rules.len(),
+        audit.rules.rules.len(),
+        audit
+            .rules
+            .rules
+            .iter()
+            .map(|r| r.info.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    group.throughput(Throughput::Elements(stats.lines as u64));
+    for (pack, prepared) in [("all", &all), ("audit", &audit)] {
+        group.bench_function(format!("prepared-{pack}/{label}"), |b| {
+            b.iter(|| scan_prepared(black_box(&opts), prepared).expect("scan"))
         });
     }
     group.finish();
