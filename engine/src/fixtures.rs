@@ -10,6 +10,13 @@
 //! runner parses the alert, runs that single rule and compares the kinds; the expectation and
 //! the result are reported as `(kind, 0)` pairs.
 //!
+//! Correlation rules (`on_correlate`) are tested on a small tree plus `webhook.json` (the alert)
+//! and optional trace files in `__traces__/`: the case is scanned, the alert classified by the
+//! loaded rules, and the rule's best candidate must sit on the line marked
+//! `expect: <rule-id>` (no marker: the rule must propose nothing). Constraint rules
+//! (`on_remediation`) get `remediation.json` (the hook's `ctx`) and `expect.txt` holding
+//! `candidate` or `patch` (what the rule must drop) or `keep`.
+//!
 //! A case with a `__base__/` folder runs in diff mode (`scan --base`): that folder is the base
 //! tree, the rest of the case is the working tree; markers in `__base__/` do not count.
 
@@ -24,6 +31,15 @@ pub const EXPECT_FILE: &str = "expect.txt";
 
 /// The webhook payload of an alert classification case.
 pub const ALERT_FILE: &str = "alert.json";
+
+/// The webhook payload of a correlation case (beside the tree the alert is about).
+pub const WEBHOOK_FILE: &str = "webhook.json";
+
+/// Folder of trace files of a correlation case (not scanned).
+pub const TRACES_DIR: &str = "__traces__";
+
+/// The `ctx` of a constraint (`on_remediation`) case.
+pub const REMEDIATION_FILE: &str = "remediation.json";
 
 /// The kind an alert case expects: the first word of `expect.txt` (lines starting with `#`
 /// are comments); `None` for `none`, a missing file or an empty one.
@@ -78,6 +94,13 @@ pub fn expectations(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
     if case.join(ALERT_FILE).is_file() {
         return expected_kind(case).map(|k| (k, 0)).into_iter().collect();
     }
+    if case.join(REMEDIATION_FILE).is_file() {
+        return expected_kind(case)
+            .filter(|k| k != "keep")
+            .map(|k| (k, 0))
+            .into_iter()
+            .collect();
+    }
     let marker = format!("expect: {rule}");
     let mut out = BTreeSet::new();
     for entry in walkdir::WalkDir::new(case)
@@ -92,7 +115,9 @@ pub fn expectations(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
             continue;
         };
         let rel = crate::walk::relative(case, entry.path());
-        if rel.starts_with(&format!("{}/", crate::base::FIXTURE_BASE_DIR)) {
+        if rel.starts_with(&format!("{}/", crate::base::FIXTURE_BASE_DIR))
+            || rel.starts_with(&format!("{TRACES_DIR}/"))
+        {
             continue;
         }
         if rel == EXPECT_FILE {
@@ -190,6 +215,19 @@ impl FixtureRunner {
         {
             return self.run_alert(r, case);
         }
+        if let Some(r) = self
+            .prepared
+            .rules
+            .rules
+            .iter()
+            .find(|r| r.info.id == rule && (r.hooks.on_correlate || r.hooks.on_remediation))
+        {
+            return if r.hooks.on_correlate {
+                self.run_correlate(r, case)
+            } else {
+                self.run_remediation(r, case)
+            };
+        }
         let config = case.join(crate::config::CONFIG_FILE_NAME);
         let base = case.join(crate::base::FIXTURE_BASE_DIR);
         let options = ScanOptions {
@@ -271,6 +309,133 @@ impl FixtureRunner {
 }
 
 impl FixtureRunner {
+    /// A correlation case: scan the tree, classify `webhook.json`, run this rule's
+    /// `on_correlate` alone and compare its best candidate with the marked line.
+    fn run_correlate(&self, rule: &crate::rules::Rule, case: &Path) -> CaseResult {
+        let mut result = CaseResult {
+            rule: rule.info.id.clone(),
+            case: case.into(),
+            expected: expectations(case, &rule.info.id),
+            actual: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            error: None,
+        };
+        let path = case.join(WEBHOOK_FILE);
+        let origin = path.display().to_string();
+        let alert = match std::fs::read_to_string(&path)
+            .map_err(|e| format!("{origin}: {e}"))
+            .and_then(|t| crate::rca::parse_alert(&t, &origin).map_err(|e| e.to_string()))
+        {
+            Ok(a) => a,
+            Err(e) => {
+                result.error = Some(e);
+                return result;
+            }
+        };
+        let mut traces = Vec::new();
+        let dir = case.join(TRACES_DIR);
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+            {
+                match crate::traces::load_traces(entry.path()) {
+                    Ok((_, t)) => traces.extend(t),
+                    Err(e) => {
+                        result.error = Some(e.to_string());
+                        return result;
+                    }
+                }
+            }
+        }
+        let config = case.join(crate::config::CONFIG_FILE_NAME);
+        let options = ScanOptions {
+            root: case.to_path_buf(),
+            rule_dirs: self.rule_dirs.clone(),
+            config_path: config.is_file().then_some(config),
+            no_config: true,
+            exclude: vec![format!("/{TRACES_DIR}/")],
+            ..Default::default()
+        };
+        let report = match scan_prepared(&options, &self.prepared) {
+            Ok(r) => r,
+            Err(e) => {
+                result.error = Some(e.to_string());
+                return result;
+            }
+        };
+        let engine = crate::rca::classify::engine_for(&self.prepared.rules);
+        let classification =
+            crate::rca::classify::classify_with(&engine, &self.prepared.rules, &alert);
+        let only = crate::rules::RuleSet {
+            rules: vec![rule.clone()],
+            ..Default::default()
+        };
+        let evidence = (!traces.is_empty()).then(|| crate::traces::analyse(&traces));
+        let correlation = crate::rca::correlate::correlate(
+            &engine,
+            &only,
+            &crate::rca::correlate::CorrelationInput {
+                alert: &alert,
+                classification: &classification,
+                scan: &report,
+                root: case,
+                service: None,
+                evidence: evidence.as_ref(),
+            },
+        );
+        result.diagnostics.extend(correlation.diagnostics);
+        if let Some(best) = correlation.candidates.first() {
+            result.actual.insert((best.file.clone(), best.line));
+        }
+        result
+    }
+
+    /// A constraint case: call `on_remediation` with `remediation.json` and compare what it
+    /// drops (`candidate`, `patch`) with `expect.txt` (`keep` when it must accept).
+    fn run_remediation(&self, rule: &crate::rules::Rule, case: &Path) -> CaseResult {
+        let mut result = CaseResult {
+            rule: rule.info.id.clone(),
+            case: case.into(),
+            expected: expectations(case, &rule.info.id),
+            actual: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            error: None,
+        };
+        let path = case.join(REMEDIATION_FILE);
+        let origin = path.display().to_string();
+        let ctx: serde_json::Value = match std::fs::read_to_string(&path)
+            .map_err(|e| format!("{origin}: {e}"))
+            .and_then(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| format!("{origin}:{}:{}: {e}", e.line(), e.column()))
+            }) {
+            Ok(v) => v,
+            Err(e) => {
+                result.error = Some(e);
+                return result;
+            }
+        };
+        let engine = self.prepared.spec.engine();
+        let ctx = rhai::serde::to_dynamic(&ctx).unwrap_or(rhai::Dynamic::UNIT);
+        let (value, _) =
+            crate::rules::call_hook_value(&engine, rule, "on_remediation", (ctx,), &origin);
+        match value {
+            Ok(v) if v.is_unit() => {}
+            Ok(v) => {
+                let drop = v
+                    .try_cast::<rhai::Map>()
+                    .and_then(|m| m.get("drop").map(|d| d.to_string()))
+                    .unwrap_or_else(|| "candidate".into());
+                result.actual.insert((drop, 0));
+            }
+            Err(d) => result.diagnostics.push(d),
+        }
+        result
+    }
+
     /// An alert case: parse `alert.json`, run the rule's `on_alert` alone, compare the kind.
     fn run_alert(&self, rule: &crate::rules::Rule, case: &Path) -> CaseResult {
         let expected = expectations(case, &rule.info.id);

@@ -316,6 +316,12 @@ pub fn function_in_source(
     let point = tree_sitter::Point { row, column };
     let mut node = tree.root_node().descendant_for_point_range(point, point)?;
     loop {
+        // A decorated Python function: the decorators' line belongs to it.
+        if node.kind() == "decorated_definition" {
+            if let Some(def) = node.child_by_field_name("definition") {
+                node = def;
+            }
+        }
         if function_kinds(grammar).contains(&node.kind()) {
             // Ruby blocks only count when passed to a route-like call; keep them as handlers.
             let mut calls = Vec::new();
@@ -442,6 +448,10 @@ public class AssessmentController {
         let f = function_in_source(py, Grammar::Python, "a.py", 3).expect("py");
         assert_eq!(f.name, "Svc.charge");
         assert_eq!(f.calls[0].callee, "gateway.post");
+        let decorated = "@app.post(\"/orders\")\ndef create_order():\n    return place_order()\n";
+        let f = function_in_source(decorated, Grammar::Python, "a.py", 1).expect("decorated");
+        assert_eq!(f.name, "create_order");
+        assert_eq!(f.calls[0].callee, "place_order");
         let js = "const handler = async (req, res) => {\n  await db.query('x');\n};\n";
         let f = function_in_source(js, Grammar::JavaScript, "a.js", 2).expect("js");
         assert_eq!(f.name, "handler");

@@ -75,10 +75,16 @@ pub fn route_key(route: &str) -> String {
         }
         _ => (String::new(), route),
     };
-    let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+    let path = path.trim_end_matches('/');
     let segments: Vec<String> = path
         .split('/')
         .map(|s| {
+            // `?` alone is a templated segment; elsewhere it starts a query string.
+            let s = if s == "?" {
+                s
+            } else {
+                s.split('?').next().unwrap_or(s)
+            };
             let param = s.starts_with(':')
                 || s.starts_with('{')
                 || s.starts_with('<')
