@@ -242,8 +242,22 @@ pub fn scan_prepared(
     .map(|(report, _)| report)
 }
 
-/// The pipeline proper; also returns the service model with its facts.
+/// The pipeline proper; also returns the service model with its facts. Runs in a pool whose
+/// threads have the large stacks rule hooks need (see `rules::sandbox`).
 pub(crate) fn run(
+    options: &ScanOptions,
+    config: &Config,
+    rules: &RuleSet,
+    spec: &SandboxSpec,
+    prebuilt: Option<(&QueryIndex, &Vec<Diagnostic>)>,
+    started: Instant,
+) -> Result<(ScanReport, ServiceModel), ScanError> {
+    crate::rules::sandbox::in_rule_pool(|| {
+        run_pipeline(options, config, rules, spec, prebuilt, started)
+    })
+}
+
+fn run_pipeline(
     options: &ScanOptions,
     config: &Config,
     rules: &RuleSet,

@@ -1,5 +1,7 @@
 //! Calling a rule hook and turning what it returns into findings and facts.
 
+use std::sync::atomic::Ordering;
+
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
 
 use super::Rule;
@@ -57,29 +59,72 @@ pub fn call_hook_value(
     engine: &Engine,
     rule: &Rule,
     hook: &str,
-    args: impl rhai::FuncArgs,
+    args: impl rhai::FuncArgs + Send,
     subject: &str,
 ) -> (Result<Dynamic, Diagnostic>, u64) {
+    if rule.limit_hit.load(Ordering::Relaxed) {
+        // Stopped by a sandbox limit earlier in this run: not run again (the identical
+        // diagnostics of the skipped calls collapse into one in the report).
+        return (
+            Err(Diagnostic {
+                kind: "rule-error".into(),
+                file: rule.origin.clone(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "rule `{}` was not run on the remaining items: a sandbox limit stopped it earlier in this run",
+                    rule.info.id
+                ),
+            }),
+            0,
+        );
+    }
     let started = std::time::Instant::now();
-    let mut scope = Scope::new();
-    let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-    let result = engine.call_fn_with_options::<Dynamic>(options, &mut scope, &rule.ast, hook, args);
+    let result = super::sandbox::guarded(|| {
+        let mut scope = Scope::new();
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        engine.call_fn_with_options::<Dynamic>(options, &mut scope, &rule.ast, hook, args)
+    });
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let result = result.map_err(|e| {
         let (line, column) = error_position(&e);
+        let limit = hit_limit(&e);
+        if limit {
+            rule.limit_hit.store(true, Ordering::Relaxed);
+        }
         Diagnostic {
             kind: "rule-error".into(),
             file: rule.origin.clone(),
             line,
             column,
             message: format!(
-                "rule `{}` failed in {hook} on {subject}: {}",
+                "rule `{}` failed in {hook} on {subject}: {}{}",
                 rule.info.id,
-                flatten_error(&e)
+                flatten_error(&e),
+                if limit {
+                    " (a sandbox limit: the rule is not run on the remaining items)"
+                } else {
+                    ""
+                }
             ),
         }
     });
     (result, micros)
+}
+
+/// True when `err` is a sandbox limit (operations, call depth, value size, modules, time)
+/// rather than an ordinary error of the script.
+pub fn hit_limit(err: &EvalAltResult) -> bool {
+    match err {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _)
+        | EvalAltResult::ErrorInModule(_, inner, _) => hit_limit(inner),
+        EvalAltResult::ErrorTooManyOperations(_)
+        | EvalAltResult::ErrorStackOverflow(_)
+        | EvalAltResult::ErrorDataTooLarge(..)
+        | EvalAltResult::ErrorTooManyModules(_)
+        | EvalAltResult::ErrorTerminated(..) => true,
+        _ => false,
+    }
 }
 
 /// Call `hook` of `rule` with `args`. `default_file`/`default_service` fill in what the rule
@@ -88,7 +133,7 @@ pub fn call_hook(
     engine: &Engine,
     rule: &Rule,
     hook: &str,
-    args: impl rhai::FuncArgs,
+    args: impl rhai::FuncArgs + Send,
     default_file: &str,
     default_service: Option<&str>,
     subject: &str,
@@ -144,11 +189,15 @@ pub fn call_hook(
     out
 }
 
-fn flatten_error(err: &EvalAltResult) -> String {
+pub(crate) fn flatten_error(err: &EvalAltResult) -> String {
     match err {
         EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
             format!("in fn {name}: {}", flatten_error(inner))
         }
+        EvalAltResult::ErrorInModule(name, inner, _) => {
+            format!("in module `{name}`: {}", flatten_error(inner))
+        }
+        EvalAltResult::ErrorTerminated(token, _) => format!("stopped: {token}"),
         other => other.to_string(),
     }
 }

@@ -14,6 +14,8 @@ pub mod sandbox;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use rhai::{Dynamic, Map, AST};
 
@@ -85,6 +87,9 @@ pub struct Rule {
     pub hooks: Hooks,
     /// Compiled script.
     pub ast: AST,
+    /// Set when a hook of this rule hit a sandbox limit (operations, time, sizes, call
+    /// depth): later calls are skipped for as long as this rule set is used (one run).
+    pub limit_hit: Arc<AtomicBool>,
 }
 
 /// The rules of one run plus the errors met while loading them.
@@ -330,18 +335,19 @@ pub fn compile_rule(engine: &rhai::Engine, source: &RuleSource) -> Result<Rule, 
             "rule defines no hook (on_file, on_config, on_service, on_repo, on_alert, on_correlate or on_remediation)".into(),
         ));
     }
-    let meta: Dynamic = engine
-        .call_fn(&mut rhai::Scope::new(), &ast, "meta", ())
-        .map_err(|e| {
-            let (line, col) = invoke::error_position(&e);
-            diag(
-                "rule-error",
-                &source.origin,
-                line,
-                col,
-                format!("meta() failed: {e}"),
-            )
-        })?;
+    let meta: Dynamic =
+        sandbox::guarded(|| engine.call_fn(&mut rhai::Scope::new(), &ast, "meta", ())).map_err(
+            |e| {
+                let (line, col) = invoke::error_position(&e);
+                diag(
+                    "rule-error",
+                    &source.origin,
+                    line,
+                    col,
+                    format!("meta() failed: {}", invoke::flatten_error(&e)),
+                )
+            },
+        )?;
     let meta = meta
         .try_cast::<Map>()
         .ok_or_else(|| fail(1, "meta() must return a map".into()))?;
@@ -470,6 +476,7 @@ fn parse_meta(meta: &Map, source: &RuleSource, hooks: Hooks, ast: AST) -> Result
         builtin: source.builtin,
         hooks,
         ast,
+        limit_hit: Arc::new(AtomicBool::new(false)),
     })
 }
 

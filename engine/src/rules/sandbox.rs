@@ -1,10 +1,96 @@
 //! The Rhai engine every rule runs in: stdlib registered, limits set, no file access except
 //! `import` of modules that live inside the rule folders.
+//!
+//! Besides Rhai's own limits (operations, call levels, value sizes, expression depth), every
+//! hook call runs under a wall-clock limit (checked between operations, so expensive
+//! operations on large values cannot run for hours within the operation budget) and on a
+//! thread with a large stack: Rhai measures and drops nested arrays and maps recursively, and a
+//! rule nesting thousands of levels would otherwise overflow a default 2 MiB thread stack and
+//! abort the whole process.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Shared};
+use rhai::{Dynamic, Engine, EvalAltResult, Module, ModuleResolver, Position, Shared};
+
+/// Stack size of the threads rule hooks run on. Nesting is bounded by the array and map size
+/// limits (and, much earlier, by the time limit, since each level costs a walk over the value):
+/// a few hundred bytes of stack per level, well within this.
+pub const RULE_STACK_SIZE: usize = 256 * 1024 * 1024;
+
+thread_local! {
+    /// When the outermost rule call on this thread started.
+    static CALL_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// True on threads created with [`RULE_STACK_SIZE`].
+    static BIG_STACK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f` (a rule hook call) under the wall-clock limit and on a thread with a large stack:
+/// directly when this thread is one (a scan's worker), else on a scoped thread.
+pub fn guarded<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let timed = || {
+        let outer = CALL_STARTED.with(|c| c.get());
+        if outer.is_some() {
+            // A nested call (an import evaluated during a hook) shares the outer deadline.
+            return f();
+        }
+        CALL_STARTED.with(|c| c.set(Some(Instant::now())));
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                CALL_STARTED.with(|c| c.set(None));
+            }
+        }
+        let _reset = Reset;
+        f()
+    };
+    if BIG_STACK.with(|b| b.get()) {
+        return timed();
+    }
+    // The call moves to the new thread; it stays here if no thread can be made.
+    let call = std::sync::Mutex::new(Some(timed));
+    let take = || call.lock().ok().and_then(|mut c| c.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("apm-doctor-rule".into())
+            .stack_size(RULE_STACK_SIZE)
+            .spawn_scoped(scope, || {
+                BIG_STACK.with(|b| b.set(true));
+                take().map(|timed| timed())
+            });
+        let done = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        };
+        match done {
+            Some(value) => value,
+            None => take().expect("the call runs on this thread when no thread was made")(),
+        }
+    })
+}
+
+/// Run `f` (a scan) in a thread pool whose threads have [`RULE_STACK_SIZE`] stacks, with as
+/// many threads as the current pool, so that every hook call of the scan runs without an
+/// extra thread. Already on such a thread: run `f` here.
+pub fn in_rule_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if BIG_STACK.with(|b| b.get()) {
+        return f();
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(RULE_STACK_SIZE)
+        .thread_name(|i| format!("apm-doctor-scan-{i}"))
+        .start_handler(|_| BIG_STACK.with(|b| b.set(true)))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
 
 /// Limits that stop a runaway rule.
 #[derive(Debug, Clone)]
@@ -19,6 +105,8 @@ pub struct Limits {
     pub max_array_size: usize,
     /// Entries in one map.
     pub max_map_size: usize,
+    /// Wall-clock time of one hook call (checked between operations).
+    pub max_duration: Duration,
 }
 
 impl Default for Limits {
@@ -29,6 +117,7 @@ impl Default for Limits {
             max_string_size: 4 * 1024 * 1024,
             max_array_size: 200_000,
             max_map_size: 200_000,
+            max_duration: Duration::from_secs(5),
         }
     }
 }
@@ -84,6 +173,18 @@ fn bare_engine(limits: &Limits) -> Engine {
     engine.disable_symbol("eval");
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
+    let max_duration = limits.max_duration;
+    engine.on_progress(move |ops| {
+        if ops % 64 != 0 {
+            return None;
+        }
+        let started = CALL_STARTED.with(|c| c.get())?;
+        (started.elapsed() > max_duration).then(|| {
+            Dynamic::from(format!(
+                "time limit exceeded: the call ran longer than {max_duration:?}"
+            ))
+        })
+    });
     apm_doctor_stdlib::register(&mut engine);
     engine
 }
