@@ -3,8 +3,8 @@
 //! response size cap, and no redirects.
 
 use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
-use std::time::Duration;
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -39,9 +39,18 @@ pub enum AgentError {
     /// Nothing listens there.
     #[error("connection to {0} refused: is the agent running and is APM enabled (DD_APM_ENABLED=true, port 8126)?")]
     Refused(String),
-    /// No answer in time.
-    #[error("{0}: timed out after {1} s")]
-    Timeout(String, u64),
+    /// No answer in time (what was being done, the timeout).
+    #[error("timed out after {1:?} {0}: is the agent reachable from here?")]
+    Timeout(String, Duration),
+    /// The answer is larger than the cap.
+    #[error("{0} answered with more than {1} bytes; a Datadog agent's /info is a few KiB, so the answer was not read further")]
+    TooLarge(String, usize),
+    /// The server redirects; redirects are never followed.
+    #[error("{0} redirects (HTTP {1}) to {2}; redirects are not followed: point --url at the agent itself")]
+    Redirect(String, u16, String),
+    /// The server answered with an HTTP error.
+    #[error("{0} answered GET /info with HTTP {1}{2}")]
+    Status(String, u16, String),
     /// Other socket errors.
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
@@ -84,18 +93,24 @@ fn split_url(url: &str) -> Result<(String, u16), AgentError> {
     Ok((host.trim_matches(['[', ']']).to_string(), port))
 }
 
-/// Check the agent at `url`.
+/// Check the agent at `url`. `timeout` bounds each phase as a whole: name resolution, the
+/// connection (across every address the name resolves to), and reading the answer (a server
+/// that trickles bytes is cut off as well as a silent one). Answers over 1 MiB are refused and
+/// redirects are never followed.
 pub fn check(url: &str, timeout: Duration) -> Result<AgentReport, AgentError> {
     let (host, port) = split_url(url)?;
     let target = format!("{host}:{port}");
-    let addrs: Vec<_> = (host.as_str(), port)
-        .to_socket_addrs()
-        .map_err(|e| AgentError::Io(target.clone(), e))?
-        .collect();
+    let addrs = resolve(&host, port, timeout, &target)?;
     let mut last = None;
     let mut stream = None;
+    let connect_deadline = Instant::now() + timeout;
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
+        let left = connect_deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            last = Some(std::io::Error::from(std::io::ErrorKind::TimedOut));
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
             Ok(s) => {
                 stream = Some(s);
                 break;
@@ -111,24 +126,30 @@ pub fn check(url: &str, timeout: Duration) -> Result<AgentReport, AgentError> {
                     AgentError::Refused(target)
                 }
                 Some(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                    AgentError::Timeout(target, timeout.as_secs())
+                    AgentError::Timeout(format!("connecting to {target}"), timeout)
                 }
                 Some(e) => AgentError::Io(target, e),
                 None => AgentError::BadUrl(url.into()),
             })
         }
     };
+    let deadline = Instant::now() + timeout;
     let io = |e: std::io::Error| {
         if matches!(
             e.kind(),
             std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
         ) {
-            AgentError::Timeout(target.clone(), timeout.as_secs())
+            AgentError::Timeout(format!("waiting for {target} to answer"), timeout)
         } else {
             AgentError::Io(target.clone(), e)
         }
     };
-    stream.set_read_timeout(Some(timeout)).map_err(io)?;
+    // Time left before the deadline, as a socket timeout (never zero, which means "none").
+    let left = || {
+        let left = deadline.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    };
+    let timed_out = || std::io::Error::from(std::io::ErrorKind::TimedOut);
     stream.set_write_timeout(Some(timeout)).map_err(io)?;
     let request = format!(
         "GET /info HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: apm-doctor/{}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
@@ -138,19 +159,48 @@ pub fn check(url: &str, timeout: Duration) -> Result<AgentReport, AgentError> {
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
     loop {
+        let wait = left().ok_or_else(timed_out).map_err(io)?;
+        stream.set_read_timeout(Some(wait)).map_err(io)?;
         let n = stream.read(&mut buf).map_err(io)?;
         if n == 0 {
             break;
         }
         raw.extend_from_slice(&buf[..n]);
         if raw.len() > MAX_RESPONSE {
-            return Err(AgentError::NotAgent(
-                url.into(),
-                format!("answer larger than {MAX_RESPONSE} bytes"),
-            ));
+            return Err(AgentError::TooLarge(url.into(), MAX_RESPONSE));
         }
     }
     interpret(url, &raw)
+}
+
+/// Resolve `host` within `timeout` (the system resolver has no timeout of its own, so it runs
+/// on a helper thread that is abandoned when it does not answer in time).
+fn resolve(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+    target: &str,
+) -> Result<Vec<SocketAddr>, AgentError> {
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = host.to_string();
+    std::thread::Builder::new()
+        .name("apm-doctor-resolve".into())
+        .spawn(move || {
+            let _ = tx.send(
+                (name.as_str(), port)
+                    .to_socket_addrs()
+                    .map(|a| a.collect::<Vec<_>>()),
+            );
+        })
+        .map_err(|e| AgentError::Io(target.into(), e))?;
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(addrs)) => Ok(addrs),
+        Ok(Err(e)) => Err(AgentError::Io(target.into(), e)),
+        Err(_) => Err(AgentError::Timeout(format!("resolving {host}"), timeout)),
+    }
 }
 
 fn interpret(url: &str, raw: &[u8]) -> Result<AgentReport, AgentError> {
@@ -165,10 +215,17 @@ fn interpret(url: &str, raw: &[u8]) -> Result<AgentReport, AgentError> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| not_agent("no HTTP status line"))?;
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    };
     if (300..400).contains(&status) {
-        return Err(not_agent(&format!(
-            "it redirects (HTTP {status}); redirects are not followed"
-        )));
+        let location = header("location").unwrap_or_else(|| "an unnamed location".into());
+        return Err(AgentError::Redirect(url.into(), status, location));
     }
     if status == 404 {
         return Err(not_agent(
@@ -176,7 +233,17 @@ fn interpret(url: &str, raw: &[u8]) -> Result<AgentReport, AgentError> {
         ));
     }
     if status != 200 {
-        return Err(not_agent(&format!("GET /info answered HTTP {status}")));
+        let reason: String = status_line
+            .split_whitespace()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let reason = if reason.is_empty() {
+            String::new()
+        } else {
+            format!(" {reason}")
+        };
+        return Err(AgentError::Status(url.into(), status, reason));
     }
     let chunked = head.lines().any(|l| {
         l.to_ascii_lowercase().starts_with("transfer-encoding:")
@@ -189,6 +256,9 @@ fn interpret(url: &str, raw: &[u8]) -> Result<AgentReport, AgentError> {
     };
     let json: serde_json::Value = serde_json::from_str(body.trim())
         .map_err(|e| not_agent(&format!("body is not JSON ({e})")))?;
+    if !json.is_object() {
+        return Err(not_agent("the JSON is not an object like an agent's /info"));
+    }
     let endpoints: Vec<String> = json
         .get("endpoints")
         .and_then(|e| e.as_array())
