@@ -329,6 +329,10 @@ fn run_pipeline(
         stats.skipped += 1;
         *stats.skipped_by.entry(reason.to_string()).or_default() += 1;
     };
+    for (reason, n) in &walked.skipped_by {
+        stats.skipped += n;
+        *stats.skipped_by.entry(reason.clone()).or_default() += n;
+    }
 
     // Split the walk into config files and source files.
     let mut config_entries = Vec::new();

@@ -48,8 +48,10 @@ pub struct WalkEntry {
 pub struct WalkOutput {
     /// Files to look at.
     pub files: Vec<WalkEntry>,
-    /// Unreadable directories, symlink loops, broken links.
+    /// Unreadable directories, symlink loops, broken links, links followed out of the root.
     pub diagnostics: Vec<Diagnostic>,
+    /// Entries left out by reason (`symlink`: links not followed without `--follow`).
+    pub skipped_by: std::collections::BTreeMap<String, usize>,
 }
 
 /// An invalid exclude pattern.
@@ -98,10 +100,38 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<WalkOutput, PatternErr
 
     let files = Mutex::new(Vec::new());
     let diagnostics = Mutex::new(Vec::new());
+    let links_skipped = std::sync::atomic::AtomicUsize::new(0);
+    // Links are judged against the canonical root: a followed link whose target lies outside
+    // it is reported (it was followed because `--follow` asked for it).
+    let canonical_root = root.canonicalize().ok();
     builder.build_parallel().run(|| {
         Box::new(|result| {
             match result {
                 Ok(entry) => {
+                    if entry.path_is_symlink() && entry.depth() > 0 {
+                        if !options.follow_links {
+                            links_skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            return WalkState::Continue;
+                        }
+                        if let (Some(croot), Ok(target)) =
+                            (&canonical_root, entry.path().canonicalize())
+                        {
+                            if !target.starts_with(croot) {
+                                if let Ok(mut diags) = diagnostics.lock() {
+                                    diags.push(Diagnostic {
+                                        kind: "link".into(),
+                                        file: relative(root, entry.path()),
+                                        line: 0,
+                                        column: 0,
+                                        message: format!(
+                                            "symbolic link to {}, outside the scanned folder: followed (--follow); fix never writes through it",
+                                            target.display()
+                                        ),
+                                    });
+                                }
+                            }
+                        }
+                    }
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file {
                         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -128,7 +158,16 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<WalkOutput, PatternErr
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diagnostics = diagnostics.into_inner().unwrap_or_default();
     diagnostics.sort_by(|a, b| a.file.cmp(&b.file).then(a.message.cmp(&b.message)));
-    Ok(WalkOutput { files, diagnostics })
+    let mut skipped_by = std::collections::BTreeMap::new();
+    let links = links_skipped.into_inner();
+    if links > 0 {
+        skipped_by.insert("symlink".to_string(), links);
+    }
+    Ok(WalkOutput {
+        files,
+        diagnostics,
+        skipped_by,
+    })
 }
 
 /// `path` relative to `root`, `/`-separated (`.`-free); the file name when `root` is the file.
