@@ -215,6 +215,10 @@ pub(crate) fn diff_with(
     base_rules.rules.retain(|r| {
         r.info.category == "facts" && (!r.builtin || BASE_FACT_RULES.contains(&r.info.id.as_str()))
     });
+    // The base tree is scanned without a base of its own: its facts rules run regardless.
+    for r in &mut base_rules.rules {
+        r.requires.retain(|q| q != "base");
+    }
     let base_options = ScanOptions {
         root: tree.root.clone(),
         exclude: options.exclude.clone(),

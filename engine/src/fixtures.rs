@@ -230,6 +230,12 @@ impl FixtureRunner {
         }
         let config = case.join(crate::config::CONFIG_FILE_NAME);
         let base = case.join(crate::base::FIXTURE_BASE_DIR);
+        let needs_base = self
+            .prepared
+            .rules
+            .rules
+            .iter()
+            .any(|r| r.info.id == rule && r.requires.iter().any(|q| q == "base"));
         let options = ScanOptions {
             root: case.to_path_buf(),
             rule_dirs: self.rule_dirs.clone(),
@@ -240,9 +246,15 @@ impl FixtureRunner {
             } else {
                 Vec::new()
             },
-            base: base
-                .is_dir()
-                .then(|| crate::base::BaseRef::Dir(base.clone())),
+            // A rule that only runs in diff mode gets the case itself as its base when the
+            // case has no `__base__/` (nothing changed, but the rule runs).
+            base: if base.is_dir() {
+                Some(crate::base::BaseRef::Dir(base.clone()))
+            } else if needs_base {
+                Some(crate::base::BaseRef::Dir(case.to_path_buf()))
+            } else {
+                None
+            },
             ..Default::default()
         };
         let expected = expectations(case, rule);
