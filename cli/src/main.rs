@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use apm_doctor_engine::finding::Severity;
 use apm_doctor_engine::fixtures;
+use apm_doctor_engine::partition::Shard;
 use apm_doctor_engine::report::{self, Format};
 use apm_doctor_engine::scan::{load_config, load_rules, ScanOptions};
 
@@ -47,6 +48,27 @@ enum Command {
     Rca(rca::RcaArgs),
     /// Generate the Datadog APM setup of a service (dependency, start, DD_* env, verification).
     Instrument(instrument::InstrumentArgs),
+    /// Merge JSON reports (e.g. the shards of a scan) or SARIF logs into one report.
+    Merge(MergeArgs),
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// JSON reports or SARIF logs of apm-doctor (told apart by their content).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output format (SARIF inputs merge only into SARIF).
+    #[arg(long, value_enum, default_value = "json")]
+    format: FormatArg,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit 1 when a merged finding has this severity or higher.
+    #[arg(long, value_enum, default_value = "never")]
+    fail_on: SeverityArg,
+    /// Extra folder of .rhai rules (for the SARIF rule descriptors of custom rules).
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -90,6 +112,13 @@ struct FixArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Fix only the findings of shard K of N (as `scan --shard`).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,6 +213,15 @@ struct ScanArgs {
     /// the working tree (rules `span-tag-removed`, `resource-renamed`).
     #[arg(long, value_name = "REV")]
     base: Option<String>,
+    /// Evaluate and report only shard K of N: services sorted by root are dealt round-robin
+    /// to the N shards; findings without a service go to shard 1.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Evaluate and report only the services touched since git revision REV (committed since
+    /// the merge base, uncommitted and untracked files); cross-service rules still see every
+    /// service.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -227,6 +265,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => run_fix(args),
         Command::Rca(args) => rca::run(args),
         Command::Instrument(args) => instrument::run(args),
+        Command::Merge(args) => run_merge(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -263,6 +302,10 @@ struct CommonScan<'a> {
     no_progress: bool,
     /// `scan --base REV`.
     base: Option<&'a str>,
+    /// `--shard K/N`.
+    shard: Option<Shard>,
+    /// `scan --changed-since REV`.
+    changed_since: Option<&'a str>,
 }
 
 fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanReport> {
@@ -298,6 +341,8 @@ fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanRepor
         base: common
             .base
             .map(|rev| apm_doctor_engine::base::BaseRef::Git(rev.to_string())),
+        shard: common.shard,
+        changed_since: common.changed_since.map(str::to_string),
         progress: bar.clone().map(|b| {
             Arc::new(move |done, total| b.update(done, total)) as apm_doctor_engine::scan::Progress
         }),
@@ -344,6 +389,8 @@ fn run_fix(args: FixArgs) -> Result<u8> {
         no_ignore: args.no_ignore,
         no_progress: args.no_progress,
         base: None,
+        shard: args.shard,
+        changed_since: None,
     })?;
     apply_report_fixes(&args.path, &report, args.dry_run)
 }
@@ -436,6 +483,8 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         no_ignore: args.no_ignore,
         no_progress: args.no_progress,
         base: args.base.as_deref(),
+        shard: args.shard,
+        changed_since: args.changed_since.as_deref(),
     })?;
     let color = use_color(args.color, args.output.is_some());
     let format: Format = args.format.into();
@@ -459,14 +508,103 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     if report_incomplete(&report) {
         return Ok(EXIT_ERROR);
     }
-    let threshold = match args.fail_on {
+    Ok(exit_for(
+        args.fail_on,
+        report.findings.iter().map(|f| f.severity),
+    ))
+}
+
+/// EXIT_FINDINGS when a severity is at or above `fail_on`, else EXIT_CLEAN.
+fn exit_for(fail_on: SeverityArg, severities: impl IntoIterator<Item = Severity>) -> u8 {
+    let threshold = match fail_on {
         SeverityArg::Info => Some(Severity::Info),
         SeverityArg::Warning => Some(Severity::Warning),
         SeverityArg::Error => Some(Severity::Error),
         SeverityArg::Never => None,
     };
-    let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+    let failing = threshold.is_some_and(|t| severities.into_iter().any(|s| s >= t));
+    if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn write_output(output: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(bytes)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn run_merge(args: MergeArgs) -> Result<u8> {
+    use apm_doctor_engine::report::merge::{self, MergeInput};
+    let mut reports = Vec::new();
+    let mut sarif = Vec::new();
+    for path in &args.files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        match merge::read_input(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))? {
+            MergeInput::Json(r) => reports.push(*r),
+            MergeInput::Sarif(v) => sarif.push(v),
+        }
+    }
+    let had_json = !reports.is_empty();
+    let mut merged = merge::merge_reports(reports);
+    if merged.rules.is_empty() {
+        // JSON reports carry no rule descriptions: take them from the rule pack (for SARIF).
+        let options = ScanOptions {
+            root: PathBuf::from("."),
+            rule_dirs: args.rule_dirs.clone(),
+            no_config: true,
+            ..Default::default()
+        };
+        if let Ok((set, _)) = load_rules(&options, &Default::default()) {
+            merged.rules = set.scan_infos();
+        }
+    }
+    let mut buf = Vec::new();
+    if sarif.is_empty() {
+        report::write_report(&merged, args.format.into(), false, &mut buf)?;
+        write_output(args.output.as_ref(), &buf)?;
+        if report_incomplete(&merged) {
+            return Ok(EXIT_ERROR);
+        }
+        return Ok(exit_for(
+            args.fail_on,
+            merged.findings.iter().map(|f| f.severity),
+        ));
+    }
+    if !matches!(args.format, FormatArg::Sarif) {
+        anyhow::bail!("SARIF inputs merge only into SARIF: add --format sarif");
+    }
+    if had_json {
+        sarif.insert(0, report::to_sarif_value(&merged));
+    }
+    let log = merge::merge_sarif(&sarif).map_err(|e| anyhow::anyhow!(e))?;
+    serde_json::to_writer_pretty(&mut buf, &log)?;
+    buf.push(b'\n');
+    write_output(args.output.as_ref(), &buf)?;
+    let levels: Vec<Severity> = log["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r.get("suppressions").is_none())
+        .filter_map(|r| r["level"].as_str())
+        .map(|l| match l {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        })
+        .collect();
+    Ok(exit_for(args.fail_on, levels))
 }
 
 fn run_rules_list(rule_dirs: Vec<PathBuf>, json: bool) -> Result<u8> {

@@ -211,14 +211,57 @@ pub fn scores(
     rules: &[ScoredRule],
     findings: &[Finding],
 ) -> (BTreeMap<String, u32>, Option<u32>) {
+    let weights = score_weights(services, rules, findings);
+    let per_service = weights
+        .iter()
+        .filter_map(|(name, w)| w.score().map(|s| (name.clone(), s)))
+        .collect();
+    (per_service, repo_score(weights.values()))
+}
+
+/// The weights behind a service's score: passed and total weight of the rules that apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScoreWeights {
+    /// Weight of the rules that reported nothing for the service.
+    pub passed: u64,
+    /// Weight of every rule that applies to the service.
+    pub total: u64,
+}
+
+impl ScoreWeights {
+    /// passed / total × 100, rounded; `None` when no rule applies.
+    #[must_use]
+    pub fn score(self) -> Option<u32> {
+        (self.passed * 100 + self.total / 2)
+            .checked_div(self.total)
+            .map(|s| s as u32)
+    }
+}
+
+/// The repository score from the services' weights: the same ratio over their sums.
+pub fn repo_score<'a>(weights: impl IntoIterator<Item = &'a ScoreWeights>) -> Option<u32> {
+    let sum = weights
+        .into_iter()
+        .fold(ScoreWeights::default(), |a, w| ScoreWeights {
+            passed: a.passed + w.passed,
+            total: a.total + w.total,
+        });
+    sum.score()
+}
+
+/// Per service (by name): the weights of its score.
+pub fn score_weights(
+    services: &[(String, Option<String>)],
+    rules: &[ScoredRule],
+    findings: &[Finding],
+) -> BTreeMap<String, ScoreWeights> {
     let failed: BTreeSet<(&str, &str)> = findings
         .iter()
         .filter_map(|f| f.service.as_deref().map(|s| (s, f.rule.as_str())))
         .collect();
-    let mut per_service = BTreeMap::new();
-    let (mut passed_all, mut total_all) = (0u64, 0u64);
+    let mut out = BTreeMap::new();
     for (name, language) in services {
-        let (mut passed, mut total) = (0u64, 0u64);
+        let mut w = ScoreWeights::default();
         for rule in rules {
             let applies = rule.languages.is_empty()
                 || language
@@ -227,21 +270,14 @@ pub fn scores(
             if !applies {
                 continue;
             }
-            total += u64::from(rule.weight);
+            w.total += u64::from(rule.weight);
             if !failed.contains(&(name.as_str(), rule.id.as_str())) {
-                passed += u64::from(rule.weight);
+                w.passed += u64::from(rule.weight);
             }
         }
-        if let Some(score) = (passed * 100 + total / 2).checked_div(total) {
-            per_service.insert(name.clone(), score as u32);
-        }
-        passed_all += passed;
-        total_all += total;
+        out.insert(name.clone(), w);
     }
-    let repo = (passed_all * 100 + total_all / 2)
-        .checked_div(total_all)
-        .map(|s| s as u32);
-    (per_service, repo)
+    out
 }
 
 #[cfg(test)]

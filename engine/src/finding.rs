@@ -287,6 +287,10 @@ pub struct Stats {
     /// Time spent parsing and running queries, in milliseconds summed over worker threads.
     #[serde(default)]
     pub parse_ms: u64,
+    /// Per service: the weights behind its score (so that `merge` recomputes the repository
+    /// score exactly).
+    #[serde(default)]
+    pub score_weights: BTreeMap<String, crate::coverage::ScoreWeights>,
 }
 
 /// A problem that made the run incomplete (a broken rule, an unparsable file...).

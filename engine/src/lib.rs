@@ -13,6 +13,7 @@ pub mod instrument;
 pub mod language;
 pub mod model;
 pub mod packages;
+pub mod partition;
 pub mod rca;
 pub mod report;
 pub mod rules;

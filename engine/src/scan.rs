@@ -15,6 +15,7 @@ use crate::facts::{self, ConfigKind};
 use crate::finding::{Diagnostic, FactSite, Finding, InitInfo, ScanReport, ServiceSummary, Stats};
 use crate::language::Grammar;
 use crate::model::{ConfigFacts, Manifest, Workload};
+use crate::partition::{Scope, Work};
 use crate::rules::{call_hook, LoadOptions, QueryIndex, RawFact, RuleSet, SandboxSpec};
 use crate::service::{self, ServiceModel};
 use crate::walk::{self, WalkEntry, WalkOptions};
@@ -60,6 +61,10 @@ pub struct ScanOptions {
     pub progress: Option<Progress>,
     /// Diff mode (`--base REV`): compare span metadata with this base tree (`repo.base`).
     pub base: Option<crate::base::BaseRef>,
+    /// `--shard K/N`: evaluate and report one of N deterministic parts of the services.
+    pub shard: Option<crate::partition::Shard>,
+    /// `--changed-since REV`: evaluate and report only the services touched since REV.
+    pub changed_since: Option<String>,
 }
 
 /// A scan that could not start (bad config, bad exclude pattern, missing root).
@@ -80,6 +85,9 @@ pub enum ScanError {
     /// The base revision of `--base` could not be read.
     #[error("--base {0}: {1}")]
     Base(String, String),
+    /// The changes of `--changed-since` could not be listed.
+    #[error("--changed-since {0}: {1}")]
+    ChangedSince(String, String),
 }
 
 /// A config file read and parsed.
@@ -123,6 +131,8 @@ struct FileContext<'a> {
     critical: Dynamic,
     /// Rules that do not run in this scan (their `requires` is not configured).
     idle: Vec<usize>,
+    /// The part of the tree this scan evaluates.
+    scope: &'a Scope,
 }
 
 /// Result of looking at one file in phase 1.
@@ -137,6 +147,8 @@ struct FileResult {
     timings: Vec<(usize, u64)>,
     /// Microseconds parsing and querying.
     parse_micros: u64,
+    /// Another shard counts this file in its stats.
+    uncounted: bool,
 }
 
 /// Load the configuration the options point at.
@@ -271,6 +283,13 @@ fn run_pipeline(
         Some(b) => Some(crate::base::export(&root, b).map_err(|e| ScanError::Base(b.label(), e))?),
         None => None,
     };
+    let changed = match &options.changed_since {
+        Some(rev) => Some(
+            crate::partition::changed_files(&root, rev)
+                .map_err(|e| ScanError::ChangedSince(rev.clone(), e))?,
+        ),
+        None => None,
+    };
 
     let mut exclude = config.paths.exclude.clone();
     exclude.extend(options.exclude.iter().cloned());
@@ -303,7 +322,6 @@ fn run_pipeline(
     diagnostics.extend(query_errors);
     diagnostics.extend(walked.diagnostics);
     let mut stats = Stats {
-        files: walked.files.len(),
         rules: rules
             .rules
             .iter()
@@ -329,10 +347,6 @@ fn run_pipeline(
         stats.skipped += 1;
         *stats.skipped_by.entry(reason.to_string()).or_default() += 1;
     };
-    for (reason, n) in &walked.skipped_by {
-        stats.skipped += n;
-        *stats.skipped_by.entry(reason.clone()).or_default() += n;
-    }
 
     // Split the walk into config files and source files.
     let mut config_entries = Vec::new();
@@ -367,12 +381,14 @@ fn run_pipeline(
         })
         .collect();
     let mut configs = Vec::new();
-    for p in parsed {
+    // Config files not parsed, counted once the services (and so the shards) are known.
+    let mut config_skips: Vec<(&str, &'static str)> = Vec::new();
+    for (p, (e, _)) in parsed.into_iter().zip(&config_entries) {
         match p {
             ConfigOutcome::Parsed(c) => configs.push(c),
-            ConfigOutcome::Skipped(reason) => skip(reason, &mut stats),
+            ConfigOutcome::Skipped(reason) => config_skips.push((&e.rel, reason)),
             ConfigOutcome::Failed(diag) => {
-                skip("parse-error", &mut stats);
+                config_skips.push((&e.rel, "parse-error"));
                 diagnostics.push(*diag);
             }
         }
@@ -396,6 +412,23 @@ fn run_pipeline(
         &root_name,
         &source_families,
     );
+    let scope = Scope::new(&model, options.shard, changed.as_ref());
+    stats.files = walked
+        .files
+        .iter()
+        .filter(|e| scope.counts(&model, &e.rel))
+        .count();
+    if scope.counts_repo_level() {
+        for (reason, n) in &walked.skipped_by {
+            stats.skipped += n;
+            *stats.skipped_by.entry(reason.clone()).or_default() += n;
+        }
+    }
+    for (rel, reason) in config_skips {
+        if scope.counts(&model, rel) {
+            skip(reason, &mut stats);
+        }
+    }
 
     // Phase 1: source files and config files, in parallel, one engine per worker.
     let file_ctx = FileContext {
@@ -412,6 +445,7 @@ fn run_pipeline(
                 .collect(),
         ),
         idle: idle.clone(),
+        scope: &scope,
     };
     let total = source_entries.len();
     let done = AtomicUsize::new(0);
@@ -438,7 +472,11 @@ fn run_pipeline(
         .par_iter()
         .map_init(
             || spec.engine(),
-            |engine, c| run_on_config(engine, rules, &model, c),
+            |engine, c| {
+                let mut r = run_on_config(engine, rules, &model, c, scope.work(&model, &c.rel));
+                r.uncounted = !scope.counts(&model, &c.rel);
+                r
+            },
         )
         .collect();
 
@@ -450,10 +488,10 @@ fn run_pipeline(
         findings.extend(r.findings);
         raw_facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
-        if r.parsed {
+        if r.parsed && !r.uncounted {
             stats.parsed += 1;
         }
-        if let Some(reason) = r.skip {
+        if let Some(reason) = r.skip.filter(|_| !r.uncounted) {
             skip(reason, &mut stats);
         }
         for (ri, micros) in r.timings {
@@ -495,10 +533,14 @@ fn run_pipeline(
         .services
         .par_iter()
         .zip(service_maps.par_iter())
+        .enumerate()
         .map_init(
             || spec.engine(),
-            |engine, (svc, map)| {
+            |engine, (index, (svc, map))| {
                 let mut out = FileResult::default();
+                if !scope.selects(index) {
+                    return out;
+                }
                 let anchor = svc
                     .manifests
                     .first()
@@ -550,6 +592,7 @@ fn run_pipeline(
         .enumerate()
         .filter(|(i, r)| r.hooks.on_repo && !idle.contains(i))
         .collect();
+    let mut repo_findings = Vec::new();
     if !repo_rules.is_empty() {
         let engine = spec.engine();
         let mut repo = Map::new();
@@ -591,7 +634,7 @@ fn run_pipeline(
                 "the repository",
             );
             *rule_micros.entry(ri).or_default() += r.micros;
-            findings.extend(r.findings);
+            repo_findings.extend(r.findings);
             diagnostics.extend(r.error);
         }
     }
@@ -605,14 +648,27 @@ fn run_pipeline(
     let kept: BTreeSet<String> = model
         .services
         .iter()
-        .filter(|s| keep_service(&s.name, s.language.as_deref()))
-        .map(|s| s.name.clone())
+        .enumerate()
+        .filter(|(i, s)| scope.selects(*i) && keep_service(&s.name, s.language.as_deref()))
+        .map(|(_, s)| s.name.clone())
         .collect();
     let filtering = !options.services.is_empty() || !options.languages.is_empty();
     findings.retain(|f| match &f.service {
         Some(s) => kept.contains(s),
-        None => !filtering,
+        None => !filtering && scope.keeps_repo_finding(&f.file),
     });
+    // Cross-service findings: also those on an untouched service that name a touched one.
+    let named: BTreeSet<String> = model
+        .services
+        .iter()
+        .filter(|s| keep_service(&s.name, s.language.as_deref()))
+        .map(|s| s.name.clone())
+        .collect();
+    repo_findings.retain(|f| match &f.service {
+        Some(s) => kept.contains(s) || (named.contains(s) && scope.keeps_cross_service(&f.message)),
+        None => !filtering && scope.keeps_repo_finding(&f.file),
+    });
+    findings.extend(repo_findings);
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, &b.rule, &b.message))
@@ -635,7 +691,13 @@ fn run_pipeline(
         .filter(|s| kept.contains(&s.name))
         .map(|s| (s.name.clone(), s.language.clone()))
         .collect();
-    let (service_scores, repo_score) = crate::coverage::scores(&service_langs, &scored, &findings);
+    let weights = crate::coverage::score_weights(&service_langs, &scored, &findings);
+    let repo_score = crate::coverage::repo_score(weights.values());
+    let service_scores: BTreeMap<String, u32> = weights
+        .iter()
+        .filter_map(|(name, w)| w.score().map(|s| (name.clone(), s)))
+        .collect();
+    stats.score_weights = weights;
     let (mut findings, _hidden) = crate::suppress::apply_baseline(findings, &options.baseline);
     // Fixes: turn the rules' edits into whole lines and diffs, reading each file concerned once.
     diagnostics.extend(crate::fix::resolve_findings(
@@ -706,9 +768,18 @@ fn scan_source(
         max,
         critical,
         idle,
+        scope,
     } = ctx;
     let max = *max;
-    let mut result = FileResult::default();
+    let mut result = FileResult {
+        uncounted: !scope.counts(model, &entry.rel),
+        ..Default::default()
+    };
+    let work = scope.work(model, &entry.rel);
+    if work == Work::Unchanged {
+        result.skip = Some("unchanged");
+        return result;
+    }
     if !queries.has_grammar(grammar) {
         result.skip = Some("no-rule");
         return result;
@@ -731,6 +802,10 @@ fn scan_source(
     };
     let mut active = queries.active_rules(grammar, text.as_bytes());
     active.retain(|ri| !idle.contains(ri));
+    if work == Work::FactsOnly {
+        // Another shard's file: only what the service map needs (entry points, calls, init).
+        active.retain(|&ri| rules.rules[ri].info.category == "facts");
+    }
     if active.is_empty() {
         result.skip = Some("no-keyword");
         return result;
@@ -840,6 +915,7 @@ fn run_on_config(
     rules: &RuleSet,
     model: &ServiceModel,
     c: &ParsedConfig,
+    work: Work,
 ) -> FileResult {
     let mut result = FileResult::default();
     let owner = model
@@ -861,6 +937,7 @@ fn run_on_config(
         .iter()
         .enumerate()
         .filter(|(_, r)| r.hooks.on_config)
+        .filter(|(_, r)| work == Work::All || r.info.category == "facts")
         .collect();
     if hooks.is_empty() {
         return result;

@@ -15,7 +15,8 @@
 //!                 "column", "fix"?: {"description", "snippet"?, "edits"?: [{"file", "line",
 //!                 "end_line", "old", "new"}], "diff"?}}],
 //!   "diagnostics": [{"kind", "file", "line", "column", "message"}],
-//!   "stats": {"files", "parsed", "skipped", "skipped_by": {...}, "rules", "duration_ms"},
+//!   "stats": {"files", "parsed", "skipped", "skipped_by": {...}, "rules", "duration_ms",
+//!             "parse_ms", "rule_ms": {...}, "score_weights": {"<service>": {"passed", "total"}}},
 //!   "score"
 //! }
 //! ```
@@ -129,6 +130,7 @@ struct StatsView<'a> {
     duration_ms: u64,
     parse_ms: u64,
     rule_ms: &'a BTreeMap<String, u64>,
+    score_weights: &'a BTreeMap<String, crate::coverage::ScoreWeights>,
 }
 
 impl<'a> ReportView<'a> {
@@ -234,6 +236,7 @@ impl<'a> StatsView<'a> {
             duration_ms: stats.duration_ms,
             parse_ms: stats.parse_ms,
             rule_ms: &stats.rule_ms,
+            score_weights: &stats.score_weights,
         }
     }
 }
@@ -472,7 +475,8 @@ mod tests {
                 "rules": 12,
                 "duration_ms": 35,
                 "parse_ms": 0,
-                "rule_ms": {}
+                "rule_ms": {},
+                "score_weights": {}
             })
         );
     }

@@ -11,6 +11,7 @@ use crate::finding::{Diagnostic, Finding, ScanReport, Severity};
 
 pub mod json;
 pub mod markdown;
+pub mod merge;
 pub mod sarif;
 pub mod text;
 
