@@ -277,7 +277,11 @@ fn transition_from_title(title: &str) -> Option<String> {
         let close = after.find(']').unwrap_or(after.len());
         let group = after[..close].trim();
         for t in TRANSITIONS {
-            if group.len() >= t.len() && group[..t.len()].eq_ignore_ascii_case(t) {
+            // `get`: the group may hold multi-byte characters where the name would end.
+            if group
+                .get(..t.len())
+                .is_some_and(|g| g.eq_ignore_ascii_case(t))
+            {
                 return Some((*t).to_string());
             }
         }
