@@ -274,7 +274,8 @@ fn deeply_nested_expressions_do_not_compile() {
 
 /// Run each hostile rule in its own scan (several runaway rules in one scan each spend their
 /// own budget) and check its error mentions one of `any` (what stopped it: the size limit,
-/// or the time limit when each step re-measures a growing value).
+/// the time limit when each step re-measures a growing value, or the operation budget,
+/// whichever a given machine reaches first).
 fn each_stopped(cases: &[(&str, &str, &str)], any: &[&str]) {
     for (file, id, body) in cases {
         let out = run(&[(file, &hostile(id, body))]);
@@ -343,7 +344,7 @@ fn huge_arrays_are_stopped() {
                 "fn on_file(file, m) {\n  let out = [];\n  loop { out.push(finding(#{ message: \"x\", file: file.path, line: 1 })); }\n}",
             ),
         ],
-        &["size of array", "time limit"],
+        &["size of array", "time limit", "too many operations"],
     );
 }
 
@@ -355,7 +356,7 @@ fn huge_maps_are_stopped() {
             "org-keys",
             "fn on_service(svc) {\n  let m = #{};\n  let i = 0;\n  loop { m[`k${i}`] = i; i += 1; }\n}",
         )],
-        &["size of object map", "time limit"],
+        &["size of object map", "time limit", "too many operations"],
     );
 }
 
