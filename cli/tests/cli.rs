@@ -3,21 +3,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_apm-doctor"));
-    c.env_remove("DD_TRACE_AGENT_URL")
-        .env_remove("DD_AGENT_HOST")
-        .env("NO_COLOR", "1");
-    c
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{bin, workspace, write};
 
 fn scan(root: &Path, extra: &[&str]) -> Output {
     bin()
@@ -570,12 +559,4 @@ fn rca_reads_inline_json_and_reports_invalid_json_with_its_position() {
         .expect("run");
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-file.msgpack"));
-}
-
-/// The workspace root (examples/ lives there).
-fn workspace() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
 }

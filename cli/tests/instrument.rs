@@ -7,19 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_apm-doctor"));
-    c.env_remove("DD_TRACE_AGENT_URL")
-        .env_remove("DD_AGENT_HOST")
-        .env("NO_COLOR", "1");
-    c
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{bin, write};
 
 fn read(root: &Path, rel: &str) -> String {
     fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
