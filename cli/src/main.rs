@@ -82,6 +82,13 @@ struct FixArgs {
     /// Print the unified diffs to stdout and write nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    selection: Selection,
+}
+
+/// What a scan covers and how it reads the tree: the flags `scan` and `fix` share.
+#[derive(Args)]
+struct Selection {
     /// Only services of this language (python, go, java, node, ruby, dotnet, php, cpp).
     #[arg(long = "language", value_name = "L")]
     languages: Vec<String>,
@@ -100,10 +107,10 @@ struct FixArgs {
     /// Skip files larger than BYTES (default 1 MiB).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
-    /// A previous JSON report: its findings are not fixed.
+    /// A previous JSON report: its findings are neither reported again nor fixed.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Follow symbolic links while scanning (fixes are still never written outside PATH).
+    /// Follow symbolic links (loops are detected; fixes are never written outside PATH).
     #[arg(long)]
     follow: bool,
     /// Do not honour .gitignore files.
@@ -112,7 +119,8 @@ struct FixArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
-    /// Fix only the findings of shard K of N (as `scan --shard`).
+    /// Evaluate, report and fix only shard K of N: services sorted by root are dealt
+    /// round-robin to the N shards; findings without a service go to shard 1.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<Shard>,
 }
@@ -170,42 +178,14 @@ struct ScanArgs {
     /// Exit 1 when a finding has this severity or higher.
     #[arg(long, value_enum, default_value = "warning")]
     fail_on: SeverityArg,
-    /// Only services of this language (python, go, java, node, ruby, dotnet, php, cpp).
-    #[arg(long = "language", value_name = "L")]
-    languages: Vec<String>,
-    /// Only this service (by name).
-    #[arg(long = "service", value_name = "NAME")]
-    services: Vec<String>,
-    /// Skip paths matching GLOB (gitignore syntax, relative to PATH).
-    #[arg(long, value_name = "GLOB")]
-    exclude: Vec<String>,
-    /// Extra folder of .rhai rules.
-    #[arg(long = "rules", value_name = "DIR")]
-    rule_dirs: Vec<PathBuf>,
     /// Run only this rule id (repeatable).
     #[arg(long = "rule", value_name = "ID")]
     only_rules: Vec<String>,
-    /// Configuration file (default: apm-doctor.toml in PATH or a parent).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// Skip files larger than BYTES (default 1 MiB).
-    #[arg(long, value_name = "BYTES")]
-    max_file_size: Option<u64>,
-    /// A previous JSON report: its findings are not reported again.
-    #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
-    /// Follow symbolic links (loops are detected).
-    #[arg(long)]
-    follow: bool,
-    /// Do not honour .gitignore files.
-    #[arg(long)]
-    no_ignore: bool,
+    #[command(flatten)]
+    selection: Selection,
     /// When to use colours.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
-    /// Never show a progress bar.
-    #[arg(long)]
-    no_progress: bool,
     /// After writing the report, apply the findings' fixes (as `apm-doctor fix`).
     #[arg(long)]
     fix: bool,
@@ -213,10 +193,6 @@ struct ScanArgs {
     /// the working tree (rules `span-tag-removed`, `resource-renamed`).
     #[arg(long, value_name = "REV")]
     base: Option<String>,
-    /// Evaluate and report only shard K of N: services sorted by root are dealt round-robin
-    /// to the N shards; findings without a service go to shard 1.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    shard: Option<Shard>,
     /// Evaluate and report only the services touched since git revision REV (committed since
     /// the merge base, uncommitted and untracked files); cross-service rules still see every
     /// service.
@@ -289,27 +265,17 @@ fn use_color(arg: ColorArg, to_file: bool) -> bool {
 /// The scan options `scan` and `fix` share.
 struct CommonScan<'a> {
     path: &'a PathBuf,
-    baseline: Option<&'a PathBuf>,
-    languages: &'a [String],
-    services: &'a [String],
-    exclude: &'a [String],
-    rule_dirs: &'a [PathBuf],
     only_rules: &'a [String],
-    config: Option<&'a PathBuf>,
-    max_file_size: Option<u64>,
-    follow: bool,
-    no_ignore: bool,
-    no_progress: bool,
+    selection: &'a Selection,
     /// `scan --base REV`.
     base: Option<&'a str>,
-    /// `--shard K/N`.
-    shard: Option<Shard>,
     /// `scan --changed-since REV`.
     changed_since: Option<&'a str>,
 }
 
 fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanReport> {
-    let baseline = match common.baseline {
+    let selection = common.selection;
+    let baseline = match &selection.baseline {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read baseline {}", path.display()))?;
@@ -318,30 +284,31 @@ fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanRepor
         None => Vec::new(),
     };
     let mut languages = Vec::new();
-    for l in common.languages {
+    for l in &selection.languages {
         let family = apm_doctor_engine::language::family_of(l)
             .with_context(|| format!("unknown language `{l}`"))?;
         languages.push(family.to_string());
     }
-    let show_progress =
-        !common.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let show_progress = !selection.no_progress
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none();
     let bar = show_progress.then(progress::Bar::new);
     let options = ScanOptions {
         root: common.path.clone(),
-        exclude: common.exclude.to_vec(),
-        rule_dirs: common.rule_dirs.to_vec(),
-        config_path: common.config.cloned(),
-        max_file_size: common.max_file_size,
+        exclude: selection.exclude.to_vec(),
+        rule_dirs: selection.rule_dirs.to_vec(),
+        config_path: selection.config.clone(),
+        max_file_size: selection.max_file_size,
         languages,
-        services: common.services.to_vec(),
-        follow_links: common.follow,
-        no_ignore: common.no_ignore,
+        services: selection.services.to_vec(),
+        follow_links: selection.follow,
+        no_ignore: selection.no_ignore,
         only_rules: common.only_rules.to_vec(),
         baseline,
         base: common
             .base
             .map(|rev| apm_doctor_engine::base::BaseRef::Git(rev.to_string())),
-        shard: common.shard,
+        shard: selection.shard,
         changed_since: common.changed_since.map(str::to_string),
         progress: bar.clone().map(|b| {
             Arc::new(move |done, total| b.update(done, total)) as apm_doctor_engine::scan::Progress
@@ -377,19 +344,9 @@ fn report_incomplete(report: &apm_doctor_engine::finding::ScanReport) -> bool {
 fn run_fix(args: FixArgs) -> Result<u8> {
     let report = scan_with(CommonScan {
         path: &args.path,
-        baseline: args.baseline.as_ref(),
-        languages: &args.languages,
-        services: &args.services,
-        exclude: &args.exclude,
-        rule_dirs: &args.rule_dirs,
         only_rules: &args.only_rules,
-        config: args.config.as_ref(),
-        max_file_size: args.max_file_size,
-        follow: args.follow,
-        no_ignore: args.no_ignore,
-        no_progress: args.no_progress,
+        selection: &args.selection,
         base: None,
-        shard: args.shard,
         changed_since: None,
     })?;
     apply_report_fixes(&args.path, &report, args.dry_run)
@@ -471,19 +428,9 @@ fn apply_report_fixes(
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let report = scan_with(CommonScan {
         path: &args.path,
-        baseline: args.baseline.as_ref(),
-        languages: &args.languages,
-        services: &args.services,
-        exclude: &args.exclude,
-        rule_dirs: &args.rule_dirs,
         only_rules: &args.only_rules,
-        config: args.config.as_ref(),
-        max_file_size: args.max_file_size,
-        follow: args.follow,
-        no_ignore: args.no_ignore,
-        no_progress: args.no_progress,
+        selection: &args.selection,
         base: args.base.as_deref(),
-        shard: args.shard,
         changed_since: args.changed_since.as_deref(),
     })?;
     let color = use_color(args.color, args.output.is_some());
