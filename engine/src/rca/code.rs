@@ -294,9 +294,7 @@ fn read_source(root: &Path, file: &str) -> Option<String> {
 /// calls it makes. `None` when the file cannot be read or parsed, or the line is outside
 /// every function.
 pub fn function_at(root: &Path, file: &str, line: usize) -> Option<FunctionSite> {
-    let grammar = Grammar::from_path(file)?;
-    let source = read_source(root, file)?;
-    function_in_source(&source, grammar, file, line)
+    ParsedSource::read(root, file)?.function_at(file, line)
 }
 
 /// [`function_at`] on source text already read.
@@ -306,9 +304,49 @@ pub fn function_in_source(
     file: &str,
     line: usize,
 ) -> Option<FunctionSite> {
-    let mut parser = Parser::new();
-    parser.set_language(&grammar.language()).ok()?;
-    let tree = parser.parse(source, None)?;
+    ParsedSource::parse(source.to_string(), grammar)?.function_at(file, line)
+}
+
+/// A source file parsed once, for looking up the functions around several lines.
+pub struct ParsedSource {
+    source: String,
+    grammar: Grammar,
+    tree: tree_sitter::Tree,
+}
+
+impl ParsedSource {
+    /// Parse `source` with `grammar`.
+    pub fn parse(source: String, grammar: Grammar) -> Option<ParsedSource> {
+        let mut parser = Parser::new();
+        parser.set_language(&grammar.language()).ok()?;
+        let tree = parser.parse(&source, None)?;
+        Some(ParsedSource {
+            source,
+            grammar,
+            tree,
+        })
+    }
+
+    /// Read and parse `file` under `root` (`None` when it cannot be read or has no grammar).
+    pub fn read(root: &Path, file: &str) -> Option<ParsedSource> {
+        let grammar = Grammar::from_path(file)?;
+        ParsedSource::parse(read_source(root, file)?, grammar)
+    }
+
+    /// The innermost function around 1-based `line` (see [`function_at`]).
+    pub fn function_at(&self, file: &str, line: usize) -> Option<FunctionSite> {
+        let (source, grammar, tree) = (self.source.as_str(), self.grammar, &self.tree);
+        innermost_function(source, grammar, tree, file, line)
+    }
+}
+
+fn innermost_function(
+    source: &str,
+    grammar: Grammar,
+    tree: &tree_sitter::Tree,
+    file: &str,
+    line: usize,
+) -> Option<FunctionSite> {
     let row = line.checked_sub(1)?;
     // The first non-blank column of the line, so the node found is on that line.
     let text_line = source.lines().nth(row)?;

@@ -247,11 +247,18 @@ pub fn context(input: &CorrelationInput, checked: &mut Vec<String>) -> (Value, V
         })
         .cloned()
         .collect();
+    // Each file behind a finding is read and parsed once, however many findings it holds.
+    let mut parsed: std::collections::BTreeMap<&str, Option<code::ParsedSource>> =
+        std::collections::BTreeMap::new();
     let findings_json: Vec<Value> = findings
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let site = code::function_at(input.root, &f.file, f.line);
+            let site = parsed
+                .entry(f.file.as_str())
+                .or_insert_with(|| code::ParsedSource::read(input.root, &f.file))
+                .as_ref()
+                .and_then(|p| p.function_at(&f.file, f.line));
             merge(
                 json!({
                     "index": i,
