@@ -80,7 +80,10 @@ fn folder_name<'a>(root: &'a str, root_name: &'a str) -> &'a str {
 
 /// True when `dir` is `root` or below it.
 fn is_within(dir: &str, root: &str) -> bool {
-    root == "." || dir == root || dir.starts_with(&format!("{root}/"))
+    root == "."
+        || dir
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 impl ServiceModel {
