@@ -123,6 +123,10 @@ struct Selection {
     /// round-robin to the N shards; findings without a service go to shard 1.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<Shard>,
+    /// Keep per-file results in DIR and reuse them for files whose content, context, rule
+    /// pack and configuration are unchanged (services and cross-service rules always run).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
@@ -310,6 +314,7 @@ fn scan_with(common: CommonScan) -> Result<apm_doctor_engine::finding::ScanRepor
             .map(|rev| apm_doctor_engine::base::BaseRef::Git(rev.to_string())),
         shard: selection.shard,
         changed_since: common.changed_since.map(str::to_string),
+        cache_dir: selection.cache.clone(),
         progress: bar.clone().map(|b| {
             Arc::new(move |done, total| b.update(done, total)) as apm_doctor_engine::scan::Progress
         }),
@@ -443,10 +448,10 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            report::write_report(&report, format, color, &mut lock)?;
-            lock.flush()?;
+            // Buffered: stdout is line-buffered, and a JSON report has a line per field.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            report::write_report(&report, format, color, &mut out)?;
+            out.flush()?;
         }
     }
     if args.fix {

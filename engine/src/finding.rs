@@ -93,7 +93,7 @@ pub struct Edit {
 }
 
 /// A rule-side edit position the engine turns into whole lines once it reads the file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditAnchor {
     /// Replace the bytes `start..end` (of the BOM-stripped text) with `new` (the edit then
     /// covers the lines those bytes touch).
@@ -287,10 +287,18 @@ pub struct Stats {
     /// Time spent parsing and running queries, in milliseconds summed over worker threads.
     #[serde(default)]
     pub parse_ms: u64,
+    /// Files (source and config) whose hooks' results came from `--cache` instead of being
+    /// evaluated.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cached: usize,
     /// Per service: the weights behind its score (so that `merge` recomputes the repository
     /// score exactly).
     #[serde(default)]
     pub score_weights: BTreeMap<String, crate::coverage::ScoreWeights>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A problem that made the run incomplete (a broken rule, an unparsable file...).

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod base;
+pub mod cache;
 pub mod config;
 pub mod coverage;
 pub mod facts;

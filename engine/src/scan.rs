@@ -10,6 +10,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rhai::{Array, Dynamic, Engine, Map};
 
+use crate::cache::{digest, digest_of, digest_serde, Digest, Fresh, HookEntry, ScanCache};
 use crate::config::{Config, ConfigError};
 use crate::facts::{self, ConfigKind};
 use crate::finding::{Diagnostic, FactSite, Finding, InitInfo, ScanReport, ServiceSummary, Stats};
@@ -65,6 +66,8 @@ pub struct ScanOptions {
     pub shard: Option<crate::partition::Shard>,
     /// `--changed-since REV`: evaluate and report only the services touched since REV.
     pub changed_since: Option<String>,
+    /// `--cache DIR`: reuse per-file results of earlier runs kept in DIR (see [`crate::cache`]).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A scan that could not start (bad config, bad exclude pattern, missing root).
@@ -133,6 +136,8 @@ struct FileContext<'a> {
     idle: Vec<usize>,
     /// The part of the tree this scan evaluates.
     scope: &'a Scope,
+    /// Per-file results of earlier runs (`--cache`).
+    cache: Option<&'a ScanCache>,
 }
 
 /// Result of looking at one file in phase 1.
@@ -149,6 +154,10 @@ struct FileResult {
     parse_micros: u64,
     /// Another shard counts this file in its stats.
     uncounted: bool,
+    /// The results came from the cache.
+    cache_hit: bool,
+    /// What to keep in the cache for this file (a miss that can be kept).
+    cache_entry: Option<(String, crate::cache::Entry)>,
 }
 
 /// Load the configuration the options point at.
@@ -310,9 +319,15 @@ fn run_pipeline(
         .iter()
         .filter_map(|e| Grammar::from_path(&e.rel))
         .collect();
+    // With `--cache`, queries are compiled only for grammars with a file to evaluate.
+    let lazy = prebuilt.is_none() && options.cache_dir.is_some();
     let built;
     let (queries, query_errors) = match prebuilt {
         Some((q, e)) => (q, e.clone()),
+        None if lazy => {
+            built = (QueryIndex::lazy(&rules.rules, &grammars), Vec::new());
+            (&built.0, Vec::new())
+        }
         None => {
             built = QueryIndex::build(&rules.rules, &grammars);
             (&built.0, built.1.clone())
@@ -343,6 +358,23 @@ fn run_pipeline(
         })
         .map(|(i, _)| i)
         .collect();
+    let cache = options.cache_dir.as_ref().map(|dir| {
+        let key = digest_of(&(
+            env!("CARGO_PKG_VERSION"),
+            rules.fingerprint,
+            format!("{config:?}"),
+            &options.only_rules,
+            options.no_builtin,
+            max,
+            options.base.is_some(),
+            format!("{:?}", options.limits),
+            &idle,
+        ));
+        ScanCache::open(dir, &root, key)
+    });
+    if let Some(w) = cache.as_ref().and_then(|c| c.warning.clone()) {
+        diagnostics.push(w);
+    }
     let skip = |reason: &str, stats: &mut Stats| {
         stats.skipped += 1;
         *stats.skipped_by.entry(reason.to_string()).or_default() += 1;
@@ -446,6 +478,7 @@ fn run_pipeline(
         ),
         idle: idle.clone(),
         scope: &scope,
+        cache: cache.as_ref(),
     };
     let total = source_entries.len();
     let done = AtomicUsize::new(0);
@@ -473,7 +506,8 @@ fn run_pipeline(
         .map_init(
             || spec.engine(),
             |engine, c| {
-                let mut r = run_on_config(engine, rules, &model, c, scope.work(&model, &c.rel));
+                let work = scope.work(&model, &c.rel);
+                let mut r = run_on_config(engine, rules, &model, c, work, cache.as_ref());
                 r.uncounted = !scope.counts(&model, &c.rel);
                 r
             },
@@ -484,7 +518,31 @@ fn run_pipeline(
     let mut raw_facts = Vec::new();
     let mut rule_micros: BTreeMap<usize, u64> = BTreeMap::new();
     let mut parse_micros = 0u64;
+    let mut fresh_queries = Vec::new();
+    if lazy {
+        // What compiling reported: this run's, else what the cache kept for a grammar whose
+        // files all came from it, else compile now (the report is that of a cold run).
+        for (grammar, compiled) in queries.grammars() {
+            let kept = cache
+                .as_ref()
+                .and_then(|c| c.query_diagnostics(grammar.name()))
+                .filter(|_| !compiled);
+            match kept {
+                Some(d) => diagnostics.extend(d.iter().cloned()),
+                None => {
+                    let d = queries.diagnostics(grammar);
+                    diagnostics.extend(d.iter().cloned());
+                    fresh_queries.push((grammar.name().to_string(), d));
+                }
+            }
+        }
+    }
+    let mut fresh_entries = Vec::new();
     for r in file_results.into_iter().chain(config_results) {
+        if r.cache_hit && !r.uncounted {
+            stats.cached += 1;
+        }
+        fresh_entries.extend(r.cache_entry);
         findings.extend(r.findings);
         raw_facts.extend(r.facts);
         diagnostics.extend(r.diagnostics);
@@ -519,27 +577,70 @@ fn run_pipeline(
         svc.edges = edges;
     }
 
-    // Phase 2: services.
-    let service_maps: Vec<Dynamic> = model
+    // Phase 2: services. With `--cache`, a service whose serialised form is unchanged reuses
+    // its hooks' findings, and an unchanged set of services reuses the repository phase's.
+    let service_digests: Vec<Option<Digest>> = match &cache {
+        Some(_) => model.services.par_iter().map(digest_serde).collect(),
+        None => vec![None; model.services.len()],
+    };
+    let repo_rules: Vec<_> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| r.hooks.on_repo && !idle.contains(i))
+        .collect();
+    let repo_input: Option<Digest> = match (&cache, &base_tree) {
+        (Some(_), None) if service_digests.iter().all(Option::is_some) => {
+            digest_serde(&model.unattached).map(|u| digest_of(&(&service_digests, u)))
+        }
+        _ => None,
+    };
+    let repo_hit = cache
+        .as_ref()
+        .zip(repo_input.as_ref())
+        .and_then(|(c, d)| c.lookup_repo(d));
+    let service_hits: Vec<Option<&HookEntry>> = model
         .services
         .iter()
-        .map(|s| {
+        .zip(&service_digests)
+        .map(|(s, d)| {
+            cache
+                .as_ref()
+                .zip(d.as_ref())
+                .and_then(|(c, d)| c.lookup_service(&s.name, d))
+        })
+        .collect();
+    let repo_needed = !repo_rules.is_empty() && repo_hit.is_none();
+    let service_maps: Vec<Dynamic> = model
+        .services
+        .par_iter()
+        .zip(service_hits.par_iter())
+        .map(|(s, hit)| {
+            if hit.is_some() && !repo_needed {
+                return Dynamic::UNIT;
+            }
             rhai::serde::to_dynamic(s)
                 .unwrap_or(Dynamic::UNIT)
                 .into_shared()
         })
         .collect();
-    let service_results: Vec<FileResult> = model
+    let service_results: Vec<(FileResult, Option<(String, HookEntry)>)> = model
         .services
         .par_iter()
         .zip(service_maps.par_iter())
+        .zip(service_hits.par_iter().zip(service_digests.par_iter()))
         .enumerate()
         .map_init(
             || spec.engine(),
-            |engine, (index, (svc, map))| {
+            |engine, (index, ((svc, map), (hit, input)))| {
                 let mut out = FileResult::default();
                 if !scope.selects(index) {
-                    return out;
+                    return (out, None);
+                }
+                if let Some(hit) = hit {
+                    out.findings = hit.findings();
+                    out.diagnostics = hit.diagnostics.clone();
+                    return (out, None);
                 }
                 let anchor = svc
                     .manifests
@@ -573,30 +674,34 @@ fn run_pipeline(
                     out.findings.extend(r.findings);
                     out.diagnostics.extend(r.error);
                 }
-                out
+                let entry = input.and_then(|d| {
+                    HookEntry::new(d, &out.findings, &out.diagnostics)
+                        .map(|e| (svc.name.clone(), e))
+                });
+                (out, entry)
             },
         )
         .collect();
-    for r in service_results {
+    let mut fresh_services = Vec::new();
+    for (r, entry) in service_results {
         findings.extend(r.findings);
         diagnostics.extend(r.diagnostics);
         for (ri, micros) in r.timings {
             *rule_micros.entry(ri).or_default() += micros;
         }
+        fresh_services.extend(entry);
     }
 
     // Phase 3: the whole repository.
-    let repo_rules: Vec<_> = rules
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| r.hooks.on_repo && !idle.contains(i))
-        .collect();
     let mut repo_findings = Vec::new();
-    if !repo_rules.is_empty() {
+    let mut fresh_repo = None;
+    if let Some(hit) = repo_hit {
+        repo_findings = hit.findings();
+        diagnostics.extend(hit.diagnostics.iter().cloned());
+    } else if !repo_rules.is_empty() {
         let engine = spec.engine();
         let mut repo = Map::new();
-        repo.insert("services".into(), Dynamic::from_array(service_maps.clone()));
+        repo.insert("services".into(), Dynamic::from_array(service_maps));
         let unattached: Array = model
             .unattached
             .iter()
@@ -623,6 +728,7 @@ fn run_pipeline(
         };
         repo.insert("base".into(), base);
         let repo = Dynamic::from_map(repo);
+        let mut repo_diagnostics = Vec::new();
         for (ri, rule) in repo_rules {
             let r = call_hook(
                 &engine,
@@ -635,8 +741,10 @@ fn run_pipeline(
             );
             *rule_micros.entry(ri).or_default() += r.micros;
             repo_findings.extend(r.findings);
-            diagnostics.extend(r.error);
+            repo_diagnostics.extend(r.error);
         }
+        fresh_repo = repo_input.and_then(|d| HookEntry::new(d, &repo_findings, &repo_diagnostics));
+        diagnostics.extend(repo_diagnostics);
     }
 
     // Filters.
@@ -705,6 +813,37 @@ fn run_pipeline(
         &mut findings,
     ));
 
+    if let Some(cache) = cache {
+        // A rule stopped by a sandbox limit skipped later files: this run is not kept.
+        if !rules
+            .rules
+            .iter()
+            .any(|r| r.limit_hit.load(Ordering::Relaxed))
+        {
+            let present: BTreeSet<&str> = walked.files.iter().map(|e| e.rel.as_str()).collect();
+            let names: BTreeSet<&str> = model.services.iter().map(|s| s.name.as_str()).collect();
+            let fresh = Fresh {
+                files: fresh_entries,
+                services: fresh_services,
+                repo: fresh_repo,
+                queries: fresh_queries,
+            };
+            let saved = cache.save(
+                &|rel| present.contains(rel),
+                &|name| names.contains(name),
+                fresh,
+            );
+            if let Err(e) = saved {
+                diagnostics.push(Diagnostic {
+                    kind: "cache-error".into(),
+                    file: e.path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot write the cache: {}", e.message),
+                });
+            }
+        }
+    }
     diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     diagnostics.dedup();
     stats.duration_ms = started.elapsed().as_millis() as u64;
@@ -769,6 +908,7 @@ fn scan_source(
         critical,
         idle,
         scope,
+        cache,
     } = ctx;
     let max = *max;
     let mut result = FileResult {
@@ -810,6 +950,29 @@ fn scan_source(
         result.skip = Some("no-keyword");
         return result;
     }
+    let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
+    let service_name = owner.map(|s| s.name.as_str());
+    // `--cache`: the same bytes seen in the same context give the same results.
+    let cache_key = cache.map(|c| {
+        let context = digest_of(&(
+            &entry.rel,
+            grammar.name(),
+            service_name,
+            owner.and_then(|s| s.tracer.as_ref()).map(|t| &t.library),
+            owner.and_then(|s| s.language.as_ref()),
+            work == Work::All,
+        ));
+        (c, digest(text.as_bytes()), context)
+    });
+    if let Some((c, content, context)) = &cache_key {
+        if let Some(hit) = c.lookup(&entry.rel, content, context) {
+            result.cache_hit = true;
+            result.findings = hit.findings();
+            result.facts = hit.facts();
+            result.diagnostics = hit.diagnostics.clone();
+            return result;
+        }
+    }
     let parse_started = Instant::now();
     let Some(parser) = worker.parser(grammar) else {
         result.skip = Some("no-grammar");
@@ -834,9 +997,7 @@ fn scan_source(
     let matches = queries.run(grammar, &tree, &text, &entry.rel, &active);
     drop(tree);
     result.parse_micros = u64::try_from(parse_started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
     let is_test = apm_doctor_stdlib::is_test_path(&entry.rel);
-    let service_name = owner.map(|s| s.name.as_str());
     for (ri, query) in &matches.truncated {
         result.diagnostics.push(Diagnostic {
             kind: "limit".into(),
@@ -890,6 +1051,16 @@ fn scan_source(
         result.facts.extend(out.facts);
         result.diagnostics.extend(out.error);
     }
+    if let Some((_, content, context)) = cache_key {
+        result.cache_entry = crate::cache::Entry::new(
+            content,
+            context,
+            &result.findings,
+            &result.facts,
+            &result.diagnostics,
+        )
+        .map(|e| (entry.rel.clone(), e));
+    }
     result
 }
 
@@ -916,6 +1087,7 @@ fn run_on_config(
     model: &ServiceModel,
     c: &ParsedConfig,
     work: Work,
+    cache: Option<&ScanCache>,
 ) -> FileResult {
     let mut result = FileResult::default();
     let owner = model
@@ -972,6 +1144,18 @@ fn run_on_config(
         owner.clone().map_or(Dynamic::UNIT, Dynamic::from),
     );
     let cfg = Dynamic::from_map(cfg);
+    // `--cache`: the hooks see nothing but this map (and the rule pack, part of the run key).
+    let cache_key =
+        cache.and_then(|store| Some((store, digest_serde(&cfg)?, digest_of(&(work == Work::All)))));
+    if let Some((store, input, context)) = &cache_key {
+        if let Some(hit) = store.lookup(&c.rel, input, context) {
+            result.cache_hit = true;
+            result.findings = hit.findings();
+            result.facts = hit.facts();
+            result.diagnostics = hit.diagnostics.clone();
+            return result;
+        }
+    }
     for (ri, rule) in hooks {
         let out = call_hook(
             engine,
@@ -986,6 +1170,16 @@ fn run_on_config(
         result.findings.extend(out.findings);
         result.facts.extend(out.facts);
         result.diagnostics.extend(out.error);
+    }
+    if let Some((_, input, context)) = cache_key {
+        result.cache_entry = crate::cache::Entry::new(
+            input,
+            context,
+            &result.findings,
+            &result.facts,
+            &result.diagnostics,
+        )
+        .map(|e| (c.rel.clone(), e));
     }
     result
 }

@@ -9,31 +9,10 @@ use apm_doctor_engine::finding::{Finding, ScanReport};
 use apm_doctor_engine::fix::{apply_fixes, ApplyOptions};
 use apm_doctor_engine::language::Grammar;
 use apm_doctor_engine::scan::ScanOptions;
+use apm_doctor_tests::copy_tree;
 
 fn rules_dir() -> PathBuf {
     PathBuf::from(apm_doctor_engine::rules::builtin_source_dir())
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &dest).unwrap();
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn scan(root: &Path, rule: &str) -> ScanReport {

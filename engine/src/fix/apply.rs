@@ -457,7 +457,7 @@ fn validate(file: &str, before: Option<&FileText>, after: &FileText) -> Option<S
 
 /// Write `bytes` to `path` through a temporary file in the same folder, keeping the mode of
 /// the file it replaces.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path

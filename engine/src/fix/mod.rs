@@ -12,6 +12,7 @@ mod text;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub(crate) use apply::write_atomically;
 pub use apply::{apply_fixes, ApplyOptions, EditRef, FileOutcome, FixOutcome, Refusal};
 pub use text::FileText;
 

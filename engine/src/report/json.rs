@@ -16,7 +16,7 @@
 //!                 "end_line", "old", "new"}], "diff"?}}],
 //!   "diagnostics": [{"kind", "file", "line", "column", "message"}],
 //!   "stats": {"files", "parsed", "skipped", "skipped_by": {...}, "rules", "duration_ms",
-//!             "parse_ms", "rule_ms": {...}, "score_weights": {"<service>": {"passed", "total"}}},
+//!             "parse_ms", "cached" (files taken from --cache; absent when none), "rule_ms": {...}, "score_weights": {"<service>": {"passed", "total"}}},
 //!   "score"
 //! }
 //! ```
@@ -129,8 +129,15 @@ struct StatsView<'a> {
     rules: usize,
     duration_ms: u64,
     parse_ms: u64,
+    /// Files taken from `--cache` (left out when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    cached: usize,
     rule_ms: &'a BTreeMap<String, u64>,
     score_weights: &'a BTreeMap<String, crate::coverage::ScoreWeights>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl<'a> ReportView<'a> {
@@ -235,6 +242,7 @@ impl<'a> StatsView<'a> {
             rules: stats.rules,
             duration_ms: stats.duration_ms,
             parse_ms: stats.parse_ms,
+            cached: stats.cached,
             rule_ms: &stats.rule_ms,
             score_weights: &stats.score_weights,
         }

@@ -23,7 +23,7 @@ use crate::finding::{Diagnostic, RuleInfo, Severity};
 use crate::packages::PackageData;
 
 pub use invoke::{call_hook, call_hook_value, HookOutput, RawFact};
-pub use queries::{FileMatches, QueryIndex, MAX_MATCHES_PER_QUERY};
+pub use queries::{grammar_queries, FileMatches, QueryIndex, MAX_MATCHES_PER_QUERY};
 pub use sandbox::{Limits, SandboxSpec};
 
 /// Which hooks a rule defines.
@@ -101,6 +101,9 @@ pub struct RuleSet {
     pub packages: PackageData,
     /// Rules that failed to compile or declared bad metadata.
     pub errors: Vec<Diagnostic>,
+    /// Digest of everything the pack was loaded from: every script and data file (built-in
+    /// and custom, with their origins) and the `[rules]` settings applied (`--cache` key).
+    pub fingerprint: [u64; 2],
 }
 
 /// A rule script: where it came from and its text.
@@ -223,9 +226,12 @@ impl RuleSet {
         let engine = spec.engine();
         let mut set = RuleSet::default();
         let mut sources = Vec::new();
+        // What the fingerprint covers, in load order.
+        let mut inputs: Vec<(String, String)> = Vec::new();
         if !options.no_builtin {
             sources.extend(builtin_sources());
             for (path, text) in apm_doctor_rules::BUILTIN_DATA {
+                inputs.push((format!("rules/{path}"), text.to_string()));
                 match PackageData::parse(text, &format!("rules/{path}")) {
                     Ok(d) => set.packages.extend(d),
                     Err(e) => set.errors.push(diag("rule-error", path, 0, 0, e)),
@@ -237,6 +243,7 @@ impl RuleSet {
             sources.extend(src);
             set.errors.extend(errors);
             for (origin, text) in data {
+                inputs.push((origin.clone(), text.clone()));
                 match PackageData::parse(&text, &origin) {
                     Ok(d) => set.packages.extend(d),
                     Err(e) => set.errors.push(diag("rule-error", &origin, 0, 0, e)),
@@ -244,6 +251,13 @@ impl RuleSet {
             }
         }
 
+        inputs.extend(sources.iter().map(|s| (s.origin.clone(), s.text.clone())));
+        set.fingerprint = crate::cache::digest_of(&(
+            inputs,
+            &options.disable,
+            &options.only,
+            format!("{:?}", options.severity),
+        ));
         let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
         for source in sources {
             match compile_rule(&engine, &source) {

@@ -2,6 +2,7 @@
 //! keyword prefilter that decides whether a file needs parsing at all.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -21,16 +22,30 @@ pub const MAX_MATCHES_PER_QUERY: usize = 5_000;
 
 /// Queries of all rules for one grammar.
 struct GrammarQueries {
-    /// All rules' patterns, concatenated.
-    query: Query,
-    /// For each pattern index: (rule index, query name).
-    pattern_owner: Vec<(usize, String)>,
+    grammar: Grammar,
+    /// (rule index, query name, source) of every rule query, in order.
+    segments: Vec<(usize, String, String)>,
+    /// Rule index to (rule id, rule file), for diagnostics.
+    owners: BTreeMap<usize, (String, String)>,
+    /// The combined query, compiled at most once: when the index is built, or (a lazy
+    /// index) when the first file needs it.
+    compiled: OnceLock<Compiled>,
     /// Rules with queries for this grammar.
     rules: Vec<usize>,
     /// Keyword automaton and, per pattern id, the rule it belongs to.
     keywords: Option<(AhoCorasick, Vec<usize>)>,
     /// Rules with queries for this grammar but no keywords: always active.
     always: Vec<usize>,
+}
+
+/// A grammar's combined query and what compiling it reported.
+struct Compiled {
+    /// All rules' patterns, concatenated (`None` when nothing compiles).
+    query: Option<Query>,
+    /// For each pattern index: (rule index, query name).
+    pattern_owner: Vec<(usize, String)>,
+    /// Queries that do not compile, naming their rules.
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Compiled queries for every grammar of a rule set.
@@ -55,20 +70,44 @@ fn applies(rule: &Rule, grammar: Grammar) -> bool {
 /// One rule query for one grammar: (rule index, query name, source).
 type Segment<'a> = (usize, &'a str, &'a str);
 
+/// The queries a grammar's combined query is built from, in order: for every rule with an
+/// `on_file` hook that applies to the grammar, (rule index in `rules`, query name, source) of
+/// its queries under the most specific key it declares (a `typescript` query replaces a `node`
+/// one). For tools that look at one rule query at a time (`query-profile` in the benches).
+pub fn grammar_queries(rules: &[Rule], grammar: Grammar) -> Vec<(usize, &str, &str)> {
+    let mut segments = Vec::new();
+    for (ri, rule) in rules.iter().enumerate() {
+        if !rule.hooks.on_file || !applies(rule, grammar) {
+            continue;
+        }
+        let Some(key) = grammar
+            .query_keys()
+            .into_iter()
+            .find(|k| rule.queries.iter().any(|q| q.key == *k))
+        else {
+            continue;
+        };
+        for q in rule.queries.iter().filter(|q| q.key == key) {
+            segments.push((ri, q.name.as_str(), q.source.as_str()));
+        }
+    }
+    segments
+}
+
 fn query_error(
-    rule: &Rule,
+    (id, origin): &(String, String),
     name: &str,
     grammar: Grammar,
     e: &tree_sitter::QueryError,
 ) -> Diagnostic {
     Diagnostic {
         kind: "rule-error".into(),
-        file: rule.origin.clone(),
+        file: origin.clone(),
         line: 0,
         column: 0,
         message: format!(
             "rule `{}`: query `{name}` for {grammar} does not compile at its line {}, column {}: {:?} {}",
-            rule.info.id,
+            id,
             e.row + 1,
             e.column + 1,
             e.kind,
@@ -101,29 +140,22 @@ fn combine(
     Ok((query, owners))
 }
 
-fn build_grammar(rules: &[Rule], grammar: Grammar) -> (Option<GrammarQueries>, Vec<Diagnostic>) {
+/// Compile a grammar's segments into one query; a query that does not compile is left out
+/// (with a diagnostic naming its rule).
+fn compile(g: &GrammarQueries) -> Compiled {
+    let grammar = g.grammar;
     let language = grammar.language();
     let mut diagnostics = Vec::new();
-    let mut segments: Vec<Segment> = Vec::new();
-    for (ri, rule) in rules.iter().enumerate() {
-        if !rule.hooks.on_file || !applies(rule, grammar) {
-            continue;
-        }
-        // The most specific key wins: a `typescript` query replaces a `node` one.
-        let Some(key) = grammar
-            .query_keys()
-            .into_iter()
-            .find(|k| rule.queries.iter().any(|q| q.key == *k))
-        else {
-            continue;
-        };
-        for q in rule.queries.iter().filter(|q| q.key == key) {
-            segments.push((ri, q.name.as_str(), q.source.as_str()));
-        }
-    }
-    if segments.is_empty() {
-        return (None, diagnostics);
-    }
+    let mut segments: Vec<Segment> = g
+        .segments
+        .iter()
+        .map(|(ri, name, source)| (*ri, name.as_str(), source.as_str()))
+        .collect();
+    let failed = |diagnostics| Compiled {
+        query: None,
+        pattern_owner: Vec::new(),
+        diagnostics,
+    };
     // Compile everything at once; only when that fails, find the broken rules one by one.
     let (query, pattern_owner) = match combine(&language, &segments) {
         Ok(c) => c,
@@ -131,13 +163,15 @@ fn build_grammar(rules: &[Rule], grammar: Grammar) -> (Option<GrammarQueries>, V
             let mut broken = Vec::new();
             for (ri, name, source) in &segments {
                 if let Err(e) = Query::new(&language, source) {
-                    diagnostics.push(query_error(&rules[*ri], name, grammar, &e));
+                    if let Some(owner) = g.owners.get(ri) {
+                        diagnostics.push(query_error(owner, name, grammar, &e));
+                    }
                     broken.push(*ri);
                 }
             }
             segments.retain(|(ri, _, _)| !broken.contains(ri));
             if segments.is_empty() {
-                return (None, diagnostics);
+                return failed(diagnostics);
             }
             match combine(&language, &segments) {
                 Ok(c) => c,
@@ -149,11 +183,27 @@ fn build_grammar(rules: &[Rule], grammar: Grammar) -> (Option<GrammarQueries>, V
                         column: 0,
                         message: format!("combined {grammar} queries do not compile: {e}"),
                     });
-                    return (None, diagnostics);
+                    return failed(diagnostics);
                 }
             }
         }
     };
+    Compiled {
+        query: Some(query),
+        pattern_owner,
+        diagnostics,
+    }
+}
+
+/// A grammar's segments and keywords, not compiled yet.
+fn prepare_grammar(rules: &[Rule], grammar: Grammar) -> Option<GrammarQueries> {
+    let segments: Vec<(usize, String, String)> = grammar_queries(rules, grammar)
+        .into_iter()
+        .map(|(ri, name, source)| (ri, name.to_string(), source.to_string()))
+        .collect();
+    if segments.is_empty() {
+        return None;
+    }
     let mut rule_ids: Vec<usize> = segments.iter().map(|(ri, _, _)| *ri).collect();
     rule_ids.dedup();
     let mut words = Vec::new();
@@ -180,16 +230,18 @@ fn build_grammar(rules: &[Rule], grammar: Grammar) -> (Option<GrammarQueries>, V
     } else {
         AhoCorasick::new(&words).ok().map(|ac| (ac, owners))
     };
-    (
-        Some(GrammarQueries {
-            query,
-            pattern_owner,
-            rules: rule_ids,
-            keywords,
-            always,
-        }),
-        diagnostics,
-    )
+    Some(GrammarQueries {
+        grammar,
+        owners: rule_ids
+            .iter()
+            .map(|&ri| (ri, (rules[ri].info.id.clone(), rules[ri].origin.clone())))
+            .collect(),
+        segments,
+        compiled: OnceLock::new(),
+        rules: rule_ids,
+        keywords,
+        always,
+    })
 }
 
 impl QueryIndex {
@@ -197,22 +249,51 @@ impl QueryIndex {
     /// as one combined query). A query that does not compile disables that rule for the
     /// grammar and becomes a diagnostic naming the rule file.
     pub fn build(rules: &[Rule], grammars: &BTreeSet<Grammar>) -> (QueryIndex, Vec<Diagnostic>) {
-        let built: Vec<(Grammar, Option<GrammarQueries>, Vec<Diagnostic>)> = grammars
-            .par_iter()
-            .map(|g| {
-                let (q, d) = build_grammar(rules, *g);
-                (*g, q, d)
-            })
-            .collect();
-        let mut index = QueryIndex::default();
+        let index = QueryIndex::lazy(rules, grammars);
+        index.grammars.par_iter().for_each(|(g, _)| {
+            index.compiled(*g);
+        });
+        // A grammar whose queries all fail is of no use: its files are not parsed.
         let mut diagnostics = Vec::new();
-        for (g, q, d) in built {
-            diagnostics.extend(d);
-            if let Some(q) = q {
-                index.grammars.insert(g, q);
-            }
-        }
+        let mut index = index;
+        index.grammars.retain(|_, q| {
+            let compiled = q.compiled.get();
+            diagnostics.extend(compiled.iter().flat_map(|c| c.diagnostics.iter().cloned()));
+            compiled.is_some_and(|c| c.query.is_some())
+        });
         (index, diagnostics)
+    }
+
+    /// Prepare the grammars' keyword prefilters without compiling any query: each grammar's
+    /// combined query is compiled by the first [`QueryIndex::run`] that needs it (`--cache`
+    /// runs, where most files need none). [`QueryIndex::diagnostics`] tells what compiling
+    /// reported.
+    pub fn lazy(rules: &[Rule], grammars: &BTreeSet<Grammar>) -> QueryIndex {
+        QueryIndex {
+            grammars: grammars
+                .iter()
+                .filter_map(|g| prepare_grammar(rules, *g).map(|q| (*g, q)))
+                .collect(),
+        }
+    }
+
+    fn compiled(&self, grammar: Grammar) -> Option<&Compiled> {
+        let g = self.grammars.get(&grammar)?;
+        Some(g.compiled.get_or_init(|| compile(g)))
+    }
+
+    /// Grammars with rule queries, and whether their combined query has been compiled.
+    pub fn grammars(&self) -> impl Iterator<Item = (Grammar, bool)> + '_ {
+        self.grammars
+            .iter()
+            .map(|(g, q)| (*g, q.compiled.get().is_some()))
+    }
+
+    /// What compiling `grammar`'s queries reported (compiling them now if need be).
+    pub fn diagnostics(&self, grammar: Grammar) -> Vec<Diagnostic> {
+        self.compiled(grammar)
+            .map(|c| c.diagnostics.clone())
+            .unwrap_or_default()
     }
 
     /// Compile queries for every grammar (used to validate a rule pack).
@@ -260,17 +341,22 @@ impl QueryIndex {
         active: &[usize],
     ) -> FileMatches {
         let path = Dynamic::from(ImmutableString::from(path));
-        let Some(g) = self.grammars.get(&grammar) else {
+        let Some(Compiled {
+            query: Some(query),
+            pattern_owner,
+            ..
+        }) = self.compiled(grammar)
+        else {
             return FileMatches::default();
         };
         let mut per_rule: BTreeMap<usize, Map> = BTreeMap::new();
         let mut counts: BTreeMap<(usize, &str), usize> = BTreeMap::new();
         let mut truncated = Vec::new();
         let mut cursor = QueryCursor::new();
-        let names = g.query.capture_names();
-        let mut matches = cursor.matches(&g.query, tree.root_node(), text.as_bytes());
+        let names = query.capture_names();
+        let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
         while let Some(m) = matches.next() {
-            let Some((rule, qname)) = g.pattern_owner.get(m.pattern_index) else {
+            let Some((rule, qname)) = pattern_owner.get(m.pattern_index) else {
                 continue;
             };
             if !active.contains(rule) {
