@@ -13,8 +13,10 @@
 #      apm-doctor, full rule pack          apm-doctor, audit pack only (`[rules] disable`)
 #      apm-doctor, 10 rules (`--rule` x10) ripgrep, regexes of the audit rules (the floor)
 #      ast-grep, semgrep: the structural subset (benches/compare/ast-grep, semgrep.yml)
+#      apm-doctor, full pack re-scanning the unchanged tree with a warm `--cache`
 # 5. prints a Markdown table (also written to target/bench-compare/table.md) with the ratios
-#    to the ripgrep floor, the scaling across sizes and the 10-rules-versus-all check.
+#    to the ripgrep floor, the scaling across sizes, the 10-rules-versus-all check and the
+#    re-scan-versus-cold ratio.
 set -euo pipefail
 
 usage() {
@@ -217,6 +219,10 @@ for size in "${SIZE_LIST[@]}"; do
     measure "apm-doctor full" "$size" "$APM" scan "$tree" --config "$OUT/full.toml" --no-ignore --format json -o /dev/null --fail-on never
     measure "apm-doctor audit" "$size" "$APM" scan "$tree" --config "$OUT/audit-only.toml" --no-ignore --format json -o /dev/null --fail-on never
     measure "apm-doctor 10 rules" "$size" "$APM" scan "$tree" --config "$OUT/full.toml" "${TEN_RULE_FLAGS[@]}" --no-ignore --format json -o /dev/null --fail-on never
+    # Incremental: one untimed run fills a fresh cache, then the unchanged tree is re-scanned.
+    rm -rf "$OUT/cache-$size"
+    "$APM" scan "$tree" --config "$OUT/full.toml" --no-ignore --format json -o /dev/null --fail-on never --cache "$OUT/cache-$size" 2> /dev/null || true
+    measure "apm-doctor re-scan (--cache)" "$size" "$APM" scan "$tree" --config "$OUT/full.toml" --no-ignore --format json -o /dev/null --fail-on never --cache "$OUT/cache-$size"
     [ -z "$RG" ] || measure "ripgrep (audit regexes)" "$size" "$RG" --no-ignore -c -f "$COMPARE/audit-rules.txt" "$tree"
     [ -z "$AST_GREP" ] || measure "ast-grep (subset)" "$size" "$AST_GREP" scan -c "$COMPARE/ast-grep/sgconfig.yml" --no-ignore vcs --no-ignore parent --json=stream "$tree"
     [ -z "$SEMGREP" ] || measure "semgrep (subset)" "$size" "$SEMGREP" scan --metrics=off --disable-version-check --quiet --no-git-ignore \
@@ -230,7 +236,7 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 lookup() { awk -F'\t' -v t="$1" -v s="$2" -v c="$3" '$1 == t && $2 == s { print $c }' "$OUT/results.tsv"; }
 ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; else echo "-"; fi; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-TOOLS_ORDER=("apm-doctor full" "apm-doctor audit" "apm-doctor 10 rules" "ripgrep (audit regexes)" "ast-grep (subset)" "semgrep (subset)")
+TOOLS_ORDER=("apm-doctor full" "apm-doctor audit" "apm-doctor 10 rules" "apm-doctor re-scan (--cache)" "ripgrep (audit regexes)" "ast-grep (subset)" "semgrep (subset)")
 {
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d); load average before/after: $LOAD_BEFORE / $LOAD_AFTER; median of $RUNS runs."
     echo
@@ -271,6 +277,17 @@ TOOLS_ORDER=("apm-doctor full" "apm-doctor audit" "apm-doctor 10 rules" "ripgrep
         ten="$(lookup "apm-doctor 10 rules" "$size" 3)"; all="$(lookup "apm-doctor full" "$size" 3)"
         if [ -n "$ten" ] && [ -n "$all" ]; then
             echo "| $size | $ten | $all | $(ratio "$all" "$ten") |"
+        fi
+    done
+    echo
+    echo "Incremental: a re-scan of the unchanged tree with \`--cache\` against the cold full scan"
+    echo
+    echo "| tree | cold s | re-scan s | re-scan / cold |"
+    echo "|---|---:|---:|---:|"
+    for size in "${SIZE_LIST[@]}"; do
+        warm="$(lookup "apm-doctor re-scan (--cache)" "$size" 3)"; all="$(lookup "apm-doctor full" "$size" 3)"
+        if [ -n "$warm" ] && [ -n "$all" ]; then
+            echo "| $size | $all | $warm | $(awk -v a="$warm" -v b="$all" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * a / b; else print "-" }') |"
         fi
     done
     if [ "${#NOTES[@]}" -gt 0 ]; then
