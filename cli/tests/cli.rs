@@ -560,3 +560,42 @@ fn rca_reads_inline_json_and_reports_invalid_json_with_its_position() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-file.msgpack"));
 }
+
+#[test]
+fn cache_flag_reuses_results_and_reports_an_unwritable_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    repo(&root);
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let args = ["--format", "json", "--cache", cache_arg];
+    let cold = json(&scan(&root, &args));
+    assert!(cold["stats"].get("cached").is_none(), "{}", cold["stats"]);
+    let warm = json(&scan(&root, &args));
+    assert!(
+        warm["stats"]["cached"].as_u64().unwrap() > 0,
+        "{}",
+        warm["stats"]
+    );
+    assert_eq!(warm["stats"]["parsed"], 0);
+    assert_eq!(warm["findings"], cold["findings"]);
+    assert_eq!(warm["services"], cold["services"]);
+
+    // A cache path that is a file: reported, and the scan is complete all the same.
+    let blocker = dir.path().join("not-a-folder");
+    fs::write(&blocker, "x").unwrap();
+    let out = scan(
+        &root,
+        &["--format", "json", "--cache", blocker.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "findings, not an error");
+    let report = json(&out);
+    let problems: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "cache-error")
+        .collect();
+    assert!(!problems.is_empty(), "{}", report["diagnostics"]);
+    assert_eq!(report["findings"], cold["findings"]);
+}
