@@ -319,17 +319,31 @@ fn run_pipeline(
         .iter()
         .filter_map(|e| Grammar::from_path(&e.rel))
         .collect();
-    // With `--cache`, queries are compiled only for grammars with a file to evaluate.
+    // Rules that do not run in this scan: their `requires` is not configured.
+    let idle: Vec<usize> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.requires.iter().any(|req| {
+                (req == "critical" && config.critical.operations.is_empty())
+                    || (req == "base" && options.base.is_none())
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // Idle rules' queries are left out. With `--cache`, queries are compiled only for grammars
+    // with a file to evaluate.
     let lazy = prebuilt.is_none() && options.cache_dir.is_some();
     let built;
     let (queries, query_errors) = match prebuilt {
         Some((q, e)) => (q, e.clone()),
         None if lazy => {
-            built = (QueryIndex::lazy(&rules.rules, &grammars), Vec::new());
+            built = (QueryIndex::lazy(&rules.rules, &grammars, &idle), Vec::new());
             (&built.0, Vec::new())
         }
         None => {
-            built = QueryIndex::build(&rules.rules, &grammars);
+            built = QueryIndex::build_without(&rules.rules, &grammars, &idle);
             (&built.0, built.1.clone())
         }
     };
@@ -345,19 +359,6 @@ fn run_pipeline(
             .count(),
         ..Default::default()
     };
-    // Rules that do not run in this scan: their `requires` is not configured.
-    let idle: Vec<usize> = rules
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            r.requires.iter().any(|req| {
-                (req == "critical" && config.critical.operations.is_empty())
-                    || (req == "base" && options.base.is_none())
-            })
-        })
-        .map(|(i, _)| i)
-        .collect();
     let cache = options.cache_dir.as_ref().map(|dir| {
         let key = digest_of(&(
             env!("CARGO_PKG_VERSION"),

@@ -196,9 +196,10 @@ fn compile(g: &GrammarQueries) -> Compiled {
 }
 
 /// A grammar's segments and keywords, not compiled yet.
-fn prepare_grammar(rules: &[Rule], grammar: Grammar) -> Option<GrammarQueries> {
+fn prepare_grammar(rules: &[Rule], grammar: Grammar, idle: &[usize]) -> Option<GrammarQueries> {
     let segments: Vec<(usize, String, String)> = grammar_queries(rules, grammar)
         .into_iter()
+        .filter(|(ri, _, _)| !idle.contains(ri))
         .map(|(ri, name, source)| (ri, name.to_string(), source.to_string()))
         .collect();
     if segments.is_empty() {
@@ -249,7 +250,17 @@ impl QueryIndex {
     /// as one combined query). A query that does not compile disables that rule for the
     /// grammar and becomes a diagnostic naming the rule file.
     pub fn build(rules: &[Rule], grammars: &BTreeSet<Grammar>) -> (QueryIndex, Vec<Diagnostic>) {
-        let index = QueryIndex::lazy(rules, grammars);
+        QueryIndex::build_without(rules, grammars, &[])
+    }
+
+    /// As [`QueryIndex::build`], leaving out the queries of the `idle` rules (rules that do
+    /// not run in this scan: compiling and matching their patterns would be wasted).
+    pub fn build_without(
+        rules: &[Rule],
+        grammars: &BTreeSet<Grammar>,
+        idle: &[usize],
+    ) -> (QueryIndex, Vec<Diagnostic>) {
+        let index = QueryIndex::lazy(rules, grammars, idle);
         index.grammars.par_iter().for_each(|(g, _)| {
             index.compiled(*g);
         });
@@ -264,15 +275,16 @@ impl QueryIndex {
         (index, diagnostics)
     }
 
-    /// Prepare the grammars' keyword prefilters without compiling any query: each grammar's
+    /// Prepare the grammars' keyword prefilters (leaving out the `idle` rules, as
+    /// [`QueryIndex::build_without`]) without compiling any query: each grammar's
     /// combined query is compiled by the first [`QueryIndex::run`] that needs it (`--cache`
     /// runs, where most files need none). [`QueryIndex::diagnostics`] tells what compiling
     /// reported.
-    pub fn lazy(rules: &[Rule], grammars: &BTreeSet<Grammar>) -> QueryIndex {
+    pub fn lazy(rules: &[Rule], grammars: &BTreeSet<Grammar>, idle: &[usize]) -> QueryIndex {
         QueryIndex {
             grammars: grammars
                 .iter()
-                .filter_map(|g| prepare_grammar(rules, *g).map(|q| (*g, q)))
+                .filter_map(|g| prepare_grammar(rules, *g, idle).map(|q| (*g, q)))
                 .collect(),
         }
     }
