@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use apm_doctor_engine::fixtures::{expectations, find_cases, CaseResult, FixtureRunner};
+use apm_doctor_engine::rules::sandbox::in_rule_pool;
 use apm_doctor_engine::rules::{builtin_source_dir, Limits, LoadOptions, RuleSet, SandboxSpec};
 use rayon::prelude::*;
 
@@ -67,12 +68,17 @@ fn every_builtin_fixture_case_passes() {
         builtin_source_dir()
     );
     let runner = FixtureRunner::new(&[]).expect("rules load");
-    let failures: Vec<String> = cases
-        .par_iter()
-        .map(|(rule, case)| runner.run(rule, case))
-        .filter(|r| !r.passed())
-        .map(|r| describe(&r))
-        .collect();
+    // In the rule pool (large stacks) from the start: each case's scan then runs inline. On
+    // the global pool, a worker waiting for a case's scan in the rule pool steals other cases
+    // meanwhile, nesting them on its small stack until it overflows.
+    let failures: Vec<String> = in_rule_pool(|| {
+        cases
+            .par_iter()
+            .map(|(rule, case)| runner.run(rule, case))
+            .filter(|r| !r.passed())
+            .map(|r| describe(&r))
+            .collect()
+    });
     assert!(
         failures.is_empty(),
         "{} of {} fixture cases failed:\n{}",
