@@ -64,6 +64,9 @@ pub struct ServiceModel {
     pub services: Vec<Service>,
     /// Workloads attached to no service.
     pub unattached: Vec<Workload>,
+    /// Service index by root folder, built on the first ownership question (the services'
+    /// roots and order are final by then: only [`discover`] changes them, and it resets this).
+    owners: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 fn parent_dir(file: &str) -> &str {
@@ -78,23 +81,31 @@ fn folder_name<'a>(root: &'a str, root_name: &'a str) -> &'a str {
     }
 }
 
-/// True when `dir` is `root` or below it.
-fn is_within(dir: &str, root: &str) -> bool {
-    root == "."
-        || dir
-            .strip_prefix(root)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
 impl ServiceModel {
     /// Index of the service whose folder is the deepest ancestor of `dir`.
     pub fn owner_of_dir(&self, dir: &str) -> Option<usize> {
-        self.services
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| is_within(dir, &s.root))
-            .max_by_key(|(_, s)| if s.root == "." { 0 } else { s.root.len() + 1 })
-            .map(|(i, _)| i)
+        let owners = self.owners.get_or_init(|| {
+            self.services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.root.clone(), i))
+                .collect()
+        });
+        // The deepest ancestor folder (or `dir` itself) that is a service root; the root
+        // folder's service owns what no other does.
+        let mut folder = dir;
+        loop {
+            if folder != "." {
+                if let Some(&i) = owners.get(folder) {
+                    return Some(i);
+                }
+            }
+            match folder.rfind('/') {
+                Some(at) => folder = &folder[..at],
+                None => break,
+            }
+        }
+        owners.get(".").copied()
     }
 
     /// Index of the service owning a file.
@@ -187,6 +198,7 @@ pub fn discover(
         .filter(|w| w.resource_kind.as_deref() == Some("ConfigMap"))
         .cloned()
         .collect();
+    let names = NameIndex::new(&model, root_name);
     for mut w in workloads {
         if w.resource_kind.as_deref() == Some("ConfigMap") {
             continue;
@@ -197,7 +209,7 @@ pub fn discover(
                 w.env.extend(cm.env.iter().cloned());
             }
         }
-        match attach_target(&model, &w, root_name) {
+        match attach_target(&model, &names, &w, root_name) {
             Some(i) => model.services[i].workloads.push(w),
             None => model.unattached.push(w),
         }
@@ -207,6 +219,8 @@ pub fn discover(
         finish_service(s, packages, root_name);
     }
     model.services.sort_by(|a, b| a.root.cmp(&b.root));
+    // Indices may have moved: the ownership index is built again when next needed.
+    model.owners = std::sync::OnceLock::new();
     model
 }
 
@@ -256,7 +270,12 @@ fn image_base(image: &str) -> String {
     normalise(no_tag.rsplit('/').next().unwrap_or(&no_tag))
 }
 
-fn attach_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<usize> {
+fn attach_target(
+    model: &ServiceModel,
+    names: &NameIndex,
+    w: &Workload,
+    root_name: &str,
+) -> Option<usize> {
     match w.kind.as_str() {
         "dockerfile" | "dotenv" | "procfile" => {
             if let Some(i) = model.owner_of_file(&w.file) {
@@ -278,7 +297,9 @@ fn attach_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<
             } else {
                 stem
             };
-            by_name(model, &normalise(&stem), root_name).or_else(|| model.owner_of_file(&w.file))
+            names
+                .find(&normalise(&stem))
+                .or_else(|| model.owner_of_file(&w.file))
         }
         "compose" => {
             if let Some(ctx) = &w.build_context {
@@ -291,9 +312,9 @@ fn attach_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<
                     return Some(i);
                 }
             }
-            named_target(model, w, root_name)
+            named_target(names, w)
         }
-        _ => named_target(model, w, root_name).or_else(|| {
+        _ => named_target(names, w).or_else(|| {
             model
                 .owner_of_file(&w.file)
                 .filter(|&i| model.services[i].root != ".")
@@ -301,9 +322,9 @@ fn attach_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<
     }
 }
 
-fn named_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<usize> {
+fn named_target(names: &NameIndex, w: &Workload) -> Option<usize> {
     if let Some(image) = &w.image {
-        if let Some(i) = by_name(model, &image_base(image), root_name) {
+        if let Some(i) = names.find(&image_base(image)) {
             return Some(i);
         }
     }
@@ -313,7 +334,7 @@ fn named_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<u
                 k,
                 "tags.datadoghq.com/service" | "app" | "app.kubernetes.io/name"
             ) {
-                if let Some(i) = by_name(model, &normalise(v), root_name) {
+                if let Some(i) = names.find(&normalise(v)) {
                     return Some(i);
                 }
             }
@@ -321,21 +342,34 @@ fn named_target(model: &ServiceModel, w: &Workload, root_name: &str) -> Option<u
     }
     if let Some(name) = &w.name {
         let base = name.split('/').next().unwrap_or(name);
-        if let Some(i) = by_name(model, &normalise(base), root_name) {
+        if let Some(i) = names.find(&normalise(base)) {
             return Some(i);
         }
     }
     None
 }
 
-fn by_name(model: &ServiceModel, wanted: &str, root_name: &str) -> Option<usize> {
-    if wanted.is_empty() {
-        return None;
+/// Every name a workload may call a service by, to the first service (in model order) that
+/// goes by it.
+struct NameIndex(std::collections::HashMap<String, usize>);
+
+impl NameIndex {
+    fn new(model: &ServiceModel, root_name: &str) -> NameIndex {
+        let mut index = std::collections::HashMap::new();
+        for (i, s) in model.services.iter().enumerate() {
+            for name in candidate_names(s, root_name) {
+                index.entry(name).or_insert(i);
+            }
+        }
+        NameIndex(index)
     }
-    model
-        .services
-        .iter()
-        .position(|s| candidate_names(s, root_name).iter().any(|n| n == wanted))
+
+    fn find(&self, wanted: &str) -> Option<usize> {
+        if wanted.is_empty() {
+            return None;
+        }
+        self.0.get(wanted).copied()
+    }
 }
 
 fn finish_service(s: &mut Service, packages: &PackageData, root_name: &str) {
@@ -480,4 +514,62 @@ fn is_tracer_env(key: &str) -> bool {
             | "COR_ENABLE_PROFILING"
             | "LD_PRELOAD"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(file: &str) -> Manifest {
+        Manifest {
+            kind: "requirements.txt".into(),
+            language: "python".into(),
+            file: file.into(),
+            name: None,
+            dependencies: Vec::new(),
+            commands: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_deepest_service_folder_owns_a_file_and_the_root_service_the_rest() {
+        let model = discover(
+            vec![
+                manifest("requirements.txt"),
+                manifest("svc/a/requirements.txt"),
+                manifest("svc/a/b/requirements.txt"),
+                manifest("svc/ab/requirements.txt"),
+            ],
+            Vec::new(),
+            &PackageData::default(),
+            "repo",
+            &BTreeMap::new(),
+        );
+        let owner = |file: &str| {
+            model
+                .owner_of_file(file)
+                .map(|i| model.services[i].root.as_str())
+        };
+        assert_eq!(owner("app.py"), Some("."));
+        assert_eq!(owner("svc/a/app.py"), Some("svc/a"));
+        assert_eq!(owner("svc/a/lib/deep/x.py"), Some("svc/a"));
+        assert_eq!(owner("svc/a/b/app.py"), Some("svc/a/b"));
+        assert_eq!(owner("svc/ab/app.py"), Some("svc/ab"));
+        // `svc/abc` starts like `svc/ab` but is not below it.
+        assert_eq!(owner("svc/abc/app.py"), Some("."));
+        assert_eq!(
+            model.owner_of_dir("svc/a/b"),
+            model.owner_of_dir("svc/a/b/c")
+        );
+
+        let without_root = discover(
+            vec![manifest("svc/a/requirements.txt")],
+            Vec::new(),
+            &PackageData::default(),
+            "repo",
+            &BTreeMap::new(),
+        );
+        assert_eq!(without_root.owner_of_file("svc/b/app.py"), None);
+        assert_eq!(without_root.owner_of_file("svc/a/app.py"), Some(0));
+    }
 }
