@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use apm_doctor_engine::finding::ScanReport;
+use apm_doctor_engine::{scan, ScanOptions};
+
 /// Copy every file below `from` to the same place below `to`, creating folders.
 ///
 /// # Panics
@@ -30,4 +33,43 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// Write `text` to `root/rel`, creating folders.
+///
+/// # Panics
+/// When the file cannot be written.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
+    std::fs::write(path, text).expect("write file");
+}
+
+/// An untraced Flask service: `tracer-missing` at web/requirements.txt:1, always, which
+/// proves that a scan kept its findings beside whatever hostile input a test adds.
+pub fn untraced_flask(root: &Path) {
+    write(
+        root,
+        "web/requirements.txt",
+        "flask==3.0.0\ngunicorn==22.0.0\n",
+    );
+    write(
+        root,
+        "web/app.py",
+        "from flask import Flask\napp = Flask(__name__)\n",
+    );
+}
+
+/// Scan `root` with `options` (without looking for `apm-doctor.toml` unless a config file
+/// is given).
+///
+/// # Panics
+/// When the scan cannot start.
+pub fn scan_with(root: &Path, options: ScanOptions) -> ScanReport {
+    scan(&ScanOptions {
+        root: root.to_path_buf(),
+        no_config: options.config_path.is_none(),
+        ..options
+    })
+    .expect("scan runs")
 }

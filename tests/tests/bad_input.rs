@@ -6,38 +6,10 @@ use std::path::Path;
 
 use apm_doctor_engine::finding::ScanReport;
 use apm_doctor_engine::{scan, ScanOptions};
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-/// A service that always yields a `tracer-missing` finding, to prove nothing was lost.
-fn untraced_flask(root: &Path) {
-    write(
-        root,
-        "web/requirements.txt",
-        "flask==3.0.0\ngunicorn==22.0.0\n",
-    );
-    write(
-        root,
-        "web/app.py",
-        "from flask import Flask\napp = Flask(__name__)\n",
-    );
-}
+use apm_doctor_tests::{scan_with, untraced_flask, write};
 
 fn run(root: &Path) -> ScanReport {
-    run_with(root, ScanOptions::default())
-}
-
-fn run_with(root: &Path, options: ScanOptions) -> ScanReport {
-    scan(&ScanOptions {
-        root: root.to_path_buf(),
-        no_config: options.config_path.is_none(),
-        ..options
-    })
-    .expect("scan runs")
+    scan_with(root, ScanOptions::default())
 }
 
 fn has_tracer_missing(report: &ScanReport) -> bool {
@@ -137,7 +109,7 @@ fn broken_rules_are_reported_and_the_scan_goes_on() {
         "fn meta() { #{ id: \"org-escapes\", category: \"org\", summary: \"x\" } }\nfn on_service(svc) {\n  import \"../../../etc/passwd\" as p;\n  ()\n}\n",
     );
     let started = std::time::Instant::now();
-    let report = run_with(
+    let report = scan_with(
         dir.path(),
         ScanOptions {
             rule_dirs: vec![rules.path().to_path_buf()],
@@ -193,7 +165,7 @@ fn binary_and_huge_files_are_skipped_and_counted() {
         "web/huge.py",
         &"import ddtrace  # padding\n".repeat(2_000),
     );
-    let report = run_with(
+    let report = scan_with(
         dir.path(),
         ScanOptions {
             max_file_size: Some(16 * 1024),
@@ -223,7 +195,7 @@ fn symlink_loops_and_broken_links_do_not_stop_the_scan() {
     std::os::unix::fs::symlink(dir.path().join("web"), dir.path().join("web/again")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("web/dangling"))
         .unwrap();
-    let report = run_with(
+    let report = scan_with(
         dir.path(),
         ScanOptions {
             follow_links: true,

@@ -8,39 +8,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use apm_doctor_engine::finding::ScanReport;
-use apm_doctor_engine::{scan, ScanOptions};
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-/// An untraced Flask service: `tracer-missing` at web/requirements.txt:1, always.
-fn untraced_flask(root: &Path) {
-    write(
-        root,
-        "web/requirements.txt",
-        "flask==3.0.0\ngunicorn==22.0.0\n",
-    );
-    write(
-        root,
-        "web/app.py",
-        "from flask import Flask\napp = Flask(__name__)\n",
-    );
-}
-
-fn run_with(root: &Path, options: ScanOptions) -> ScanReport {
-    scan(&ScanOptions {
-        root: root.to_path_buf(),
-        no_config: true,
-        ..options
-    })
-    .expect("scan runs")
-}
+use apm_doctor_engine::ScanOptions;
+use apm_doctor_tests::{scan_with, untraced_flask, write};
 
 fn run(root: &Path) -> ScanReport {
-    run_with(root, ScanOptions::default())
+    scan_with(root, ScanOptions::default())
 }
 
 fn has_finding(report: &ScanReport, rule: &str, file: &str) -> bool {
@@ -255,7 +227,7 @@ fn symlink_loops_are_not_followed_by_default_and_reported_when_following() {
     assert_eq!(skipped(&report, "symlink"), 4, "{:?}", report.stats);
     assert_healthy(&report);
 
-    let report = run_with(
+    let report = scan_with(
         dir.path(),
         ScanOptions {
             follow_links: true,
@@ -312,7 +284,7 @@ fn a_link_out_of_the_root_is_followed_only_when_asked_and_then_reported() {
     assert!(!report.diagnostics.iter().any(|d| d.kind == "link"));
     assert_healthy(&report);
 
-    let report = run_with(
+    let report = scan_with(
         dir.path(),
         ScanOptions {
             follow_links: true,
