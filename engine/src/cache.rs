@@ -119,11 +119,56 @@ pub(crate) struct Fresh {
     pub queries: Vec<(String, Vec<Diagnostic>)>,
 }
 
+/// A file's size and modification time when its content was last hashed, and when that was:
+/// the fast path that spares reading an unchanged file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified: u64,
+    /// When the content was read, nanoseconds since the Unix epoch.
+    pub checked: u64,
+}
+
+/// A file modified this close to the moment its content was read may have changed again
+/// within the file system's timestamp resolution: its stamp is not trusted (as git's "racily
+/// clean" entries).
+const RACY_NANOS: u64 = 2_000_000_000;
+
+impl Stamp {
+    /// The stamp of a file seen by the walk, read at `now`.
+    pub fn of(size: u64, modified: Option<u64>, now: u64) -> Option<Stamp> {
+        modified.map(|modified| Stamp {
+            size,
+            modified,
+            checked: now,
+        })
+    }
+
+    /// True when a file of this size and modification time is the file this stamp describes.
+    fn vouches_for(&self, size: u64, modified: Option<u64>) -> bool {
+        modified == Some(self.modified)
+            && size == self.size
+            && self.modified.saturating_add(RACY_NANOS) < self.checked
+    }
+}
+
+/// Nanoseconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn now_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
 /// What the per-file phase produced for one source file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Entry {
     /// [`digest`] of the file's bytes.
     pub content: Digest,
+    /// Size and modification time of the file whose bytes had that digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
     /// [`digest_of`] the file's context (see the module docs).
     pub context: Digest,
     /// Findings of the file's hooks, before suppression and fix resolution.
@@ -183,6 +228,7 @@ impl Entry {
     /// failed (its output may differ next time) or a fact holds a value JSON cannot carry.
     pub fn new(
         content: Digest,
+        stamp: Option<Stamp>,
         context: Digest,
         findings: &[Finding],
         facts: &[RawFact],
@@ -196,6 +242,7 @@ impl Entry {
         }
         Some(Entry {
             content,
+            stamp,
             context,
             findings: findings.iter().map(CachedFinding::new).collect(),
             facts: facts
@@ -216,6 +263,15 @@ impl Entry {
     /// The findings, with their edit anchors restored.
     pub fn findings(&self) -> Vec<Finding> {
         self.findings.iter().map(CachedFinding::restore).collect()
+    }
+
+    /// The same results for the same bytes, seen with another stamp (a file touched but not
+    /// changed): kept so that the next run can trust the new stamp.
+    pub fn restamped(&self, stamp: Option<Stamp>) -> Option<Entry> {
+        (stamp.is_some() && stamp != self.stamp).then(|| Entry {
+            stamp,
+            ..self.clone()
+        })
     }
 
     /// The facts.
@@ -369,6 +425,21 @@ impl ScanCache {
             .filter(|e| &e.content == content && &e.context == context)
     }
 
+    /// The entry of `rel` when the file's size and modification time are those its content
+    /// was hashed with (not racily close to that moment) and its context is the one given:
+    /// the file need not be read.
+    pub(crate) fn lookup_stamp(
+        &self,
+        rel: &str,
+        size: u64,
+        modified: Option<u64>,
+        context: &Digest,
+    ) -> Option<&Entry> {
+        self.entries.get(rel).filter(|e| {
+            &e.context == context && e.stamp.is_some_and(|s| s.vouches_for(size, modified))
+        })
+    }
+
     /// The results of service `name`'s hooks for this input.
     pub(crate) fn lookup_service(&self, name: &str, input: &Digest) -> Option<&HookEntry> {
         self.services.get(name).filter(|e| &e.input == input)
@@ -499,7 +570,8 @@ mod tests {
             line: 4,
             data,
         };
-        let entry = Entry::new([1, 2], [3, 4], &[finding_with_anchor()], &[fact], &[]).unwrap();
+        let entry =
+            Entry::new([1, 2], None, [3, 4], &[finding_with_anchor()], &[fact], &[]).unwrap();
         let json = serde_json::to_string(&entry).unwrap();
         let back: Entry = serde_json::from_str(&json).unwrap();
         assert_eq!(back.findings(), vec![finding_with_anchor()]);
@@ -518,7 +590,7 @@ mod tests {
             column: 0,
             message: "timeout".into(),
         };
-        assert!(Entry::new([0, 0], [0, 0], &[], &[], &[error]).is_none());
+        assert!(Entry::new([0, 0], None, [0, 0], &[], &[], &[error]).is_none());
         let mut data = Map::new();
         data.insert("c".into(), Dynamic::from('x'));
         let fact = RawFact {
@@ -529,7 +601,7 @@ mod tests {
             line: 1,
             data,
         };
-        assert!(Entry::new([0, 0], [0, 0], &[], &[fact], &[]).is_none());
+        assert!(Entry::new([0, 0], None, [0, 0], &[], &[fact], &[]).is_none());
     }
 
     #[test]
@@ -538,7 +610,7 @@ mod tests {
         let root = dir.path().join("repo");
         std::fs::create_dir(&root).unwrap();
         let cache = ScanCache::open(dir.path(), &root, [1, 1]);
-        let entry = Entry::new([5, 5], [6, 6], &[], &[], &[]).unwrap();
+        let entry = Entry::new([5, 5], None, [6, 6], &[], &[], &[]).unwrap();
         let fresh = Fresh {
             files: vec![("a.py".into(), entry)],
             ..Default::default()

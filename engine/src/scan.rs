@@ -10,7 +10,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rhai::{Array, Dynamic, Engine, Map};
 
-use crate::cache::{digest, digest_of, digest_serde, Digest, Fresh, HookEntry, ScanCache};
+use crate::cache::{digest, digest_of, digest_serde, Digest, Fresh, HookEntry, ScanCache, Stamp};
 use crate::config::{Config, ConfigError};
 use crate::facts::{self, ConfigKind};
 use crate::finding::{Diagnostic, FactSite, Finding, InitInfo, ScanReport, ServiceSummary, Stats};
@@ -138,6 +138,8 @@ struct FileContext<'a> {
     scope: &'a Scope,
     /// Per-file results of earlier runs (`--cache`).
     cache: Option<&'a ScanCache>,
+    /// When this run started reading files (nanoseconds since the Unix epoch), for stamps.
+    cache_now: u64,
 }
 
 /// Result of looking at one file in phase 1.
@@ -158,6 +160,16 @@ struct FileResult {
     cache_hit: bool,
     /// What to keep in the cache for this file (a miss that can be kept).
     cache_entry: Option<(String, crate::cache::Entry)>,
+}
+
+impl FileResult {
+    /// Take a file's results from the cache.
+    fn fill_from_cache(&mut self, hit: &crate::cache::Entry) {
+        self.cache_hit = true;
+        self.findings = hit.findings();
+        self.facts = hit.facts();
+        self.diagnostics = hit.diagnostics.clone();
+    }
 }
 
 /// Load the configuration the options point at.
@@ -363,7 +375,8 @@ fn run_pipeline(
         let key = digest_of(&(
             env!("CARGO_PKG_VERSION"),
             rules.fingerprint,
-            format!("{config:?}"),
+            // The settings, not where the file lies (rule folders count through the pack).
+            format!("{:?}", (&config.paths, &config.rules, &config.critical)),
             &options.only_rules,
             options.no_builtin,
             max,
@@ -480,6 +493,7 @@ fn run_pipeline(
         idle: idle.clone(),
         scope: &scope,
         cache: cache.as_ref(),
+        cache_now: crate::cache::now_nanos(),
     };
     let total = source_entries.len();
     let done = AtomicUsize::new(0);
@@ -910,6 +924,7 @@ fn scan_source(
         idle,
         scope,
         cache,
+        cache_now,
     } = ctx;
     let max = *max;
     let mut result = FileResult {
@@ -925,6 +940,27 @@ fn scan_source(
         result.skip = Some("no-rule");
         return result;
     }
+    let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
+    let service_name = owner.map(|s| s.name.as_str());
+    // `--cache`: the same bytes seen in the same context give the same results.
+    let context = cache.map(|_| {
+        digest_of(&(
+            &entry.rel,
+            grammar.name(),
+            service_name,
+            owner.and_then(|s| s.tracer.as_ref()).map(|t| &t.library),
+            owner.and_then(|s| s.language.as_ref()),
+            work == Work::All,
+        ))
+    });
+    // Fast path: a file whose size and modification time the cache vouches for is not read.
+    if let (Some(c), Some(context)) = (cache, &context) {
+        if let Some(hit) = c.lookup_stamp(&entry.rel, entry.size, entry.modified, context) {
+            result.fill_from_cache(hit);
+            return result;
+        }
+    }
+    let stamp = cache.and_then(|_| Stamp::of(entry.size, entry.modified, *cache_now));
     let text = match read_text(entry, max) {
         Ok(t) => t,
         Err(reason) => {
@@ -951,26 +987,14 @@ fn scan_source(
         result.skip = Some("no-keyword");
         return result;
     }
-    let owner = model.owner_of_file(&entry.rel).map(|i| &model.services[i]);
-    let service_name = owner.map(|s| s.name.as_str());
-    // `--cache`: the same bytes seen in the same context give the same results.
-    let cache_key = cache.map(|c| {
-        let context = digest_of(&(
-            &entry.rel,
-            grammar.name(),
-            service_name,
-            owner.and_then(|s| s.tracer.as_ref()).map(|t| &t.library),
-            owner.and_then(|s| s.language.as_ref()),
-            work == Work::All,
-        ));
-        (c, digest(text.as_bytes()), context)
-    });
+    let cache_key = cache
+        .zip(context)
+        .map(|(c, context)| (c, digest(text.as_bytes()), context));
     if let Some((c, content, context)) = &cache_key {
         if let Some(hit) = c.lookup(&entry.rel, content, context) {
-            result.cache_hit = true;
-            result.findings = hit.findings();
-            result.facts = hit.facts();
-            result.diagnostics = hit.diagnostics.clone();
+            // Same bytes under a new stamp (a touched file): keep the new stamp.
+            result.cache_entry = hit.restamped(stamp).map(|e| (entry.rel.clone(), e));
+            result.fill_from_cache(hit);
             return result;
         }
     }
@@ -1055,6 +1079,7 @@ fn scan_source(
     if let Some((_, content, context)) = cache_key {
         result.cache_entry = crate::cache::Entry::new(
             content,
+            stamp,
             context,
             &result.findings,
             &result.facts,
@@ -1150,10 +1175,7 @@ fn run_on_config(
         cache.and_then(|store| Some((store, digest_serde(&cfg)?, digest_of(&(work == Work::All)))));
     if let Some((store, input, context)) = &cache_key {
         if let Some(hit) = store.lookup(&c.rel, input, context) {
-            result.cache_hit = true;
-            result.findings = hit.findings();
-            result.facts = hit.facts();
-            result.diagnostics = hit.diagnostics.clone();
+            result.fill_from_cache(hit);
             return result;
         }
     }
@@ -1175,6 +1197,7 @@ fn run_on_config(
     if let Some((_, input, context)) = cache_key {
         result.cache_entry = crate::cache::Entry::new(
             input,
+            None,
             context,
             &result.findings,
             &result.facts,

@@ -41,6 +41,8 @@ pub struct WalkEntry {
     pub abs: PathBuf,
     /// Size in bytes from the directory entry.
     pub size: u64,
+    /// Last modification, in nanoseconds since the Unix epoch, when the OS tells it.
+    pub modified: Option<u64>,
 }
 
 /// The walk's result: kept files (sorted by path) and problems met on the way.
@@ -134,13 +136,19 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<WalkOutput, PatternErr
                     }
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file {
-                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                        let metadata = entry.metadata().ok();
+                        let size = metadata.as_ref().map_or(0, |m| m.len());
+                        let modified = metadata
+                            .and_then(|m| m.modified().ok())
+                            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                            .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
                         let rel = relative(root, entry.path());
                         if let Ok(mut files) = files.lock() {
                             files.push(WalkEntry {
                                 rel,
                                 abs: entry.path().to_path_buf(),
                                 size,
+                                modified,
                             });
                         }
                     }
