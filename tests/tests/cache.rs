@@ -196,3 +196,62 @@ fn a_corrupt_cache_is_reported_and_the_scan_runs_cold() {
     // The run rewrote it: the next one is warm.
     assert_eq!(scan(&root, Some(&cache)).stats.parsed, 0);
 }
+
+/// Set a file's modification time.
+fn set_mtime(path: &Path, when: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open")
+        .set_modified(when)
+        .expect("set mtime");
+}
+
+/// Same size, other bytes: `/healthz` becomes `/healthy` in the route decorator.
+fn same_size_edit(path: &Path) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains("\"/healthz\""), "the example app has /healthz");
+    std::fs::write(path, text.replace("\"/healthz\"", "\"/healthy\"")).expect("write");
+}
+
+fn has_route(report: &ScanReport, route: &str) -> bool {
+    report
+        .services
+        .iter()
+        .flat_map(|s| s.entry_points.iter())
+        .any(|e| e.route.ends_with(route))
+}
+
+#[test]
+fn an_old_unchanged_stamp_spares_reading_but_a_racy_one_is_checked() {
+    let (_dir, root, cache) = setup();
+    let app = root.join("services/recommendations/recommendations/app.py");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+
+    // Written just now: the stamp is too close to the scan to be trusted, so an edit that
+    // keeps the size and the modification time is still seen.
+    let fresh_mtime = std::fs::metadata(&app).unwrap().modified().unwrap();
+    scan(&root, Some(&cache));
+    same_size_edit(&app);
+    set_mtime(&app, fresh_mtime);
+    let racy = scan(&root, Some(&cache));
+    assert!(has_route(&racy, "/healthy"), "the racy file was read again");
+    assert_eq!(outcome(&racy), outcome(&scan(&root, None)));
+
+    // An hour old: the stamp vouches for the content and the file is not read again (the
+    // same trade-off as git's index: an edit that restores size and time is not seen).
+    set_mtime(&app, an_hour_ago);
+    scan(&root, Some(&cache)); // hashes the file again and keeps its old stamp
+    let text = std::fs::read_to_string(&app).unwrap();
+    std::fs::write(&app, text.replace("\"/healthy\"", "\"/healthz\"")).unwrap();
+    set_mtime(&app, an_hour_ago);
+    let trusted = scan(&root, Some(&cache));
+    assert!(has_route(&trusted, "/healthy"), "the stamp was trusted");
+    assert_eq!(trusted.stats.parsed, 0);
+
+    // Any other modification time (or size) sends it back to its content.
+    set_mtime(&app, an_hour_ago + std::time::Duration::from_secs(1));
+    let touched = scan(&root, Some(&cache));
+    assert!(has_route(&touched, "/healthz"));
+    assert_eq!(outcome(&touched), outcome(&scan(&root, None)));
+}
