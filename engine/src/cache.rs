@@ -384,7 +384,47 @@ impl ScanCache {
                 return cache;
             }
         };
-        match serde_json::from_slice::<CacheFile>(&bytes) {
+        cache.load(&bytes);
+        cache
+    }
+
+    /// A cache read from `bytes` (as the file `cache.json` of some root) for a run with this
+    /// key: what [`ScanCache::open`] does after reading the file (the fuzz target's entry).
+    pub fn from_bytes(bytes: &[u8], key: [u64; 2]) -> ScanCache {
+        let mut cache = ScanCache {
+            path: PathBuf::from("cache.json"),
+            key: format!("{:016x}{:016x}", key[0], key[1]),
+            root: String::new(),
+            entries: HashMap::new(),
+            services: HashMap::new(),
+            repo: None,
+            queries: HashMap::new(),
+            warning: None,
+        };
+        cache.load(bytes);
+        cache
+    }
+
+    /// How many files, services and repository entries it holds; their results are restored
+    /// (findings with anchors, facts as maps) to check that they can be.
+    pub fn restore_all(&self) -> usize {
+        let files: usize = self
+            .entries
+            .values()
+            .map(|e| e.findings().len() + e.facts().len())
+            .sum();
+        let hooks: usize = self
+            .services
+            .values()
+            .chain(self.repo.as_ref())
+            .map(|e| e.findings().len())
+            .sum();
+        files + hooks
+    }
+
+    fn load(&mut self, bytes: &[u8]) {
+        let cache = self;
+        match serde_json::from_slice::<CacheFile>(bytes) {
             Ok(file) if file.format == FORMAT && file.key == cache.key => {
                 cache.entries = file.files;
                 cache.services = file.services;
@@ -400,7 +440,6 @@ impl ScanCache {
                 )));
             }
         }
-        cache
     }
 
     fn problem(&self, message: String) -> Diagnostic {

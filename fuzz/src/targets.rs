@@ -72,6 +72,14 @@ fn trace_payload(bytes: &[u8]) -> bool {
     true
 }
 
+/// A `--cache` file: `ScanCache::from_bytes` under the all-zero run key (the seeds carry it),
+/// then every entry's findings and facts restored.
+fn scan_cache(bytes: &[u8]) -> bool {
+    let cache = apm_doctor_engine::cache::ScanCache::from_bytes(bytes, [0, 0]);
+    cache.restore_all();
+    cache.warning.is_none()
+}
+
 /// The MessagePack decoder on its own.
 fn msgpack_value(bytes: &[u8]) -> bool {
     msgpack::decode(bytes).is_ok()
@@ -156,6 +164,12 @@ pub const TARGETS: &[Target] = &[
         name: "webhook",
         about: "rca::parse_alert (then rca::parse_query on its query)",
         run: webhook,
+        structure: Structure::Json,
+    },
+    Target {
+        name: "scan_cache",
+        about: "cache::ScanCache::from_bytes + restore_all (a --cache file)",
+        run: scan_cache,
         structure: Structure::Json,
     },
     Target {
