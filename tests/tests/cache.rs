@@ -210,7 +210,10 @@ fn set_mtime(path: &Path, when: std::time::SystemTime) {
 /// Same size, other bytes: `/healthz` becomes `/healthy` in the route decorator.
 fn same_size_edit(path: &Path) {
     let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains("\"/healthz\""), "the example app has /healthz");
+    assert!(
+        text.contains("\"/healthz\""),
+        "the example app has /healthz"
+    );
     std::fs::write(path, text.replace("\"/healthz\"", "\"/healthy\"")).expect("write");
 }
 
