@@ -313,7 +313,7 @@ fn survives_json(value: &Dynamic) -> bool {
 }
 
 /// The file on disk.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct CacheFile {
     format: u32,
     /// Hex of the run key.
@@ -327,6 +327,21 @@ struct CacheFile {
     repo: Option<HookEntry>,
     /// Query compilation diagnostics by grammar (a grammar whose files all came from the
     /// cache is not compiled; its diagnostics are these).
+    #[serde(default)]
+    queries: HashMap<String, Vec<Diagnostic>>,
+}
+
+/// The file on disk as read: file entries are parsed afterwards, in parallel.
+#[derive(Deserialize)]
+struct RawCacheFile<'a> {
+    format: u32,
+    key: String,
+    #[serde(borrow)]
+    files: HashMap<String, &'a serde_json::value::RawValue>,
+    #[serde(default)]
+    services: HashMap<String, HookEntry>,
+    #[serde(default)]
+    repo: Option<HookEntry>,
     #[serde(default)]
     queries: HashMap<String, Vec<Diagnostic>>,
 }
@@ -422,22 +437,44 @@ impl ScanCache {
         files + hooks
     }
 
+    /// Read the file: its layout first, with each file entry left as raw JSON, then (for a
+    /// file of this run's key) the entries, in parallel.
     fn load(&mut self, bytes: &[u8]) {
-        let cache = self;
-        match serde_json::from_slice::<CacheFile>(bytes) {
-            Ok(file) if file.format == FORMAT && file.key == cache.key => {
-                cache.entries = file.files;
-                cache.services = file.services;
-                cache.repo = file.repo;
-                cache.queries = file.queries;
-            }
-            Ok(_) => {} // Another rule pack, config or version: a cold run rewrites it.
+        use rayon::prelude::*;
+        let file = match serde_json::from_slice::<RawCacheFile>(bytes) {
+            Ok(f) => f,
             Err(e) => {
-                cache.warning = Some(cache.problem(format!(
+                self.warning = Some(self.problem(format!(
                     "not a valid cache file (line {}, column {}: {e}); scanning cold",
                     e.line(),
                     e.column()
                 )));
+                return;
+            }
+        };
+        if file.format != FORMAT || file.key != self.key {
+            return; // Another rule pack, config or version: a cold run rewrites it.
+        }
+        let entries: Result<HashMap<String, Entry>, String> = file
+            .files
+            .into_par_iter()
+            .map(|(rel, raw)| {
+                serde_json::from_str::<Entry>(raw.get())
+                    .map(|e| (rel.clone(), e))
+                    .map_err(|e| format!("entry of `{rel}`: {e}"))
+            })
+            .collect();
+        match entries {
+            Ok(entries) => {
+                self.entries = entries;
+                self.services = file.services;
+                self.repo = file.repo;
+                self.queries = file.queries;
+            }
+            Err(message) => {
+                self.warning = Some(
+                    self.problem(format!("not a valid cache file ({message}); scanning cold")),
+                );
             }
         }
     }
