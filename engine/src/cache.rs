@@ -177,6 +177,9 @@ pub(crate) struct Entry {
     pub facts: Vec<CachedFact>,
     /// Diagnostics about the file (a syntax error, a truncated query).
     pub diagnostics: Vec<Diagnostic>,
+    /// No rule's keyword occurs in the file: it was not parsed, and has no results.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_keyword: bool,
 }
 
 /// A finding with the edit anchors that reports leave out.
@@ -257,7 +260,22 @@ impl Entry {
                 })
                 .collect(),
             diagnostics: diagnostics.to_vec(),
+            no_keyword: false,
         })
+    }
+
+    /// An entry for a file no rule wants (none of their keywords occurs in it), so that a run
+    /// that can trust its stamp does not read it at all.
+    pub fn no_keyword(content: Digest, stamp: Option<Stamp>, context: Digest) -> Entry {
+        Entry {
+            content,
+            stamp,
+            context,
+            findings: Vec::new(),
+            facts: Vec::new(),
+            diagnostics: Vec::new(),
+            no_keyword: true,
+        }
     }
 
     /// The findings, with their edit anchors restored.
@@ -498,7 +516,7 @@ impl ScanCache {
     pub(crate) fn lookup(&self, rel: &str, content: &Digest, context: &Digest) -> Option<&Entry> {
         self.entries
             .get(rel)
-            .filter(|e| &e.content == content && &e.context == context)
+            .filter(|e| !e.no_keyword && &e.content == content && &e.context == context)
     }
 
     /// The entry of `rel` when the file's size and modification time are those its content

@@ -956,7 +956,11 @@ fn scan_source(
     // Fast path: a file whose size and modification time the cache vouches for is not read.
     if let (Some(c), Some(context)) = (cache, &context) {
         if let Some(hit) = c.lookup_stamp(&entry.rel, entry.size, entry.modified, context) {
-            result.fill_from_cache(hit);
+            if hit.no_keyword {
+                result.skip = Some("no-keyword");
+            } else {
+                result.fill_from_cache(hit);
+            }
             return result;
         }
     }
@@ -985,6 +989,14 @@ fn scan_source(
     }
     if active.is_empty() {
         result.skip = Some("no-keyword");
+        // Remembered with its stamp, so that the next run need not read it to know.
+        if let (Some(context), Some(_)) = (context, stamp) {
+            let content = digest(text.as_bytes());
+            result.cache_entry = Some((
+                entry.rel.clone(),
+                crate::cache::Entry::no_keyword(content, stamp, context),
+            ));
+        }
         return result;
     }
     let cache_key = cache
