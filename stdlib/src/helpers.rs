@@ -115,6 +115,35 @@ fn inside(outer: &Map, inner: &Map) -> bool {
     }
 }
 
+/// The item of `items` (maps) whose capture `key` contains `node` ([`inside`]) and starts last
+/// (the later item on equal starts), as a script loop over `inside(item[key], node)` would
+/// pick it; `()` when none does. An item or a `key` value that is not a map is an error, as
+/// `inside` with it would be. Reads `items` in place (no copy of the array).
+fn innermost_of(items: &[Dynamic], key: &str, node: &Map) -> RhaiResult<Dynamic> {
+    let start = |m: &Map| m.get("start_byte").and_then(|v| v.as_int().ok());
+    let mut best: Option<(&Dynamic, Option<i64>)> = None;
+    let missing = || {
+        runtime_error(format!(
+            "innermost_of(items, \"{key}\", node): an item has no map `{key}`"
+        ))
+    };
+    for item in items {
+        let map = item.read_lock::<Map>().ok_or_else(missing)?;
+        let capture = map
+            .get(key)
+            .and_then(|c| c.read_lock::<Map>())
+            .ok_or_else(missing)?;
+        if !inside(&capture, node) {
+            continue;
+        }
+        let s = start(&capture);
+        if best.is_none_or(|(_, b)| s >= b) {
+            best = Some((item, s));
+        }
+    }
+    Ok(best.map_or(Dynamic::UNIT, |(item, _)| item.clone()))
+}
+
 /// Set the finding's fix description and snippet, keeping edits already attached.
 fn set_fix(mut finding: Map, description: &str, snippet: Option<&str>) -> Map {
     let mut fix = fix_map(description, snippet);
@@ -319,6 +348,10 @@ pub(crate) fn register(engine: &mut Engine) {
     register_edits(engine);
     engine.register_fn("is_test_path", |p: ImmutableString| is_test_path(&p));
     engine.register_fn("inside", |outer: Map, inner: Map| inside(&outer, &inner));
+    engine.register_fn(
+        "innermost_of",
+        |items: &mut rhai::Array, key: ImmutableString, node: Map| innermost_of(items, &key, &node),
+    );
     engine.register_fn("at", |file: Map, node: Map| -> Map {
         let mut out = Map::new();
         out.insert(
@@ -404,6 +437,55 @@ mod tests {
         ] {
             assert!(!is_test_path(p), "{p}");
         }
+    }
+
+    fn capture(start: i64, end: i64) -> Dynamic {
+        let mut c = Map::new();
+        c.insert("start_byte".into(), Dynamic::from_int(start));
+        c.insert("end_byte".into(), Dynamic::from_int(end));
+        Dynamic::from_map(c)
+    }
+
+    fn func(name: &str, start: i64, end: i64) -> Dynamic {
+        let mut f = Map::new();
+        f.insert("name".into(), dynamic_str(name));
+        f.insert("body".into(), capture(start, end));
+        Dynamic::from_map(f)
+    }
+
+    fn name_of(d: Dynamic) -> String {
+        d.cast::<Map>()["name"].to_string()
+    }
+
+    #[test]
+    fn innermost_of_picks_the_latest_start() {
+        let funcs: rhai::Array = vec![
+            func("outer", 0, 100),
+            func("inner", 10, 50),
+            func("other", 60, 90),
+            func("twin", 10, 40),
+        ];
+        let node = |s, e| capture(s, e).cast::<Map>();
+        assert_eq!(
+            name_of(innermost_of(&funcs, "body", &node(20, 30)).unwrap()),
+            "twin"
+        );
+        assert_eq!(
+            name_of(innermost_of(&funcs, "body", &node(45, 50)).unwrap()),
+            "inner"
+        );
+        assert_eq!(
+            name_of(innermost_of(&funcs, "body", &node(95, 99)).unwrap()),
+            "outer"
+        );
+        assert!(innermost_of(&funcs, "body", &node(95, 101))
+            .unwrap()
+            .is_unit());
+        assert!(innermost_of(&[], "body", &node(1, 2)).unwrap().is_unit());
+        // A node without byte range is inside nothing.
+        assert!(innermost_of(&funcs, "body", &Map::new()).unwrap().is_unit());
+        // An item without the capture is an error, as `inside(f.body, node)` would be.
+        assert!(innermost_of(&funcs, "block", &node(1, 2)).is_err());
     }
 
     #[test]

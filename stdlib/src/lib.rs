@@ -19,6 +19,7 @@
 //! | `is_truthy(value)` | `true`/`1`/`yes`/`on`, case-insensitive |
 //! | `is_test_path(path)` | test code by folder or file name (the engine also sets `file.is_test`) |
 //! | `inside(outer, inner)` | capture `inner` lies within capture `outer` (byte ranges) |
+//! | `innermost_of(items, key, node)` | the item whose capture `item[key]` holds `node` and starts last, or `()` |
 //! | `at(file, node)` | a location `#{file, line, column}` for a capture of `file` |
 //! | `with_edit(finding[, description], edit)` / `with_edits(finding, description, edits)` | the finding with machine-applicable edits appended to its fix |
 //! | `edit_replace(node, text)` / `edit_delete(node)` / `edit_delete_lines(node)` | replace or remove a capture (its bytes or its lines) |
