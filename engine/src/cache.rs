@@ -26,7 +26,7 @@ use crate::finding::{Diagnostic, EditAnchor, Finding};
 use crate::rules::RawFact;
 
 /// Version of the cache file layout; a file of another version is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A 128-bit digest, as two salted 64-bit SipHash values.
 pub(crate) type Digest = [u64; 2];
@@ -190,14 +190,20 @@ pub(crate) struct CachedFinding {
     anchors: Vec<Option<EditAnchor>>,
 }
 
-/// A fact as a rule reported it.
+/// A fact as a rule reported it; the file's own path, which most facts repeat (in `file` and
+/// in `data.file`), is left out and put back on reading.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CachedFact {
     rule: String,
     kind: String,
     service: Option<String>,
-    file: String,
+    /// `None`: the entry's path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
     line: usize,
+    /// `data.file` was the entry's path (and is left out of `data`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    data_file: bool,
     /// The fact's map (as a `Dynamic`, which serde can carry).
     data: Dynamic,
 }
@@ -230,6 +236,7 @@ impl Entry {
     /// An entry for what a file's hooks produced, or `None` when it cannot be kept: a hook
     /// failed (its output may differ next time) or a fact holds a value JSON cannot carry.
     pub fn new(
+        path: &str,
         content: Digest,
         stamp: Option<Stamp>,
         context: Digest,
@@ -248,17 +255,7 @@ impl Entry {
             stamp,
             context,
             findings: findings.iter().map(CachedFinding::new).collect(),
-            facts: facts
-                .iter()
-                .map(|f| CachedFact {
-                    rule: f.rule.clone(),
-                    kind: f.kind.clone(),
-                    service: f.service.clone(),
-                    file: f.file.clone(),
-                    line: f.line,
-                    data: Dynamic::from_map(f.data.clone()),
-                })
-                .collect(),
+            facts: facts.iter().map(|f| CachedFact::new(path, f)).collect(),
             diagnostics: diagnostics.to_vec(),
             no_keyword: false,
         })
@@ -292,19 +289,45 @@ impl Entry {
         })
     }
 
-    /// The facts.
-    pub fn facts(&self) -> Vec<RawFact> {
-        self.facts
-            .iter()
-            .map(|f| RawFact {
-                rule: f.rule.clone(),
-                kind: f.kind.clone(),
-                service: f.service.clone(),
-                file: f.file.clone(),
-                line: f.line,
-                data: f.data.clone().try_cast::<Map>().unwrap_or_default(),
-            })
-            .collect()
+    /// The facts (`path`: the file's path, the key of this entry).
+    pub fn facts(&self, path: &str) -> Vec<RawFact> {
+        self.facts.iter().map(|f| f.restore(path)).collect()
+    }
+}
+
+impl CachedFact {
+    fn new(path: &str, f: &RawFact) -> CachedFact {
+        let mut data = f.data.clone();
+        let data_file = data
+            .get("file")
+            .is_some_and(|v| v.clone().into_immutable_string().is_ok_and(|s| s == path));
+        if data_file {
+            data.remove("file");
+        }
+        CachedFact {
+            rule: f.rule.clone(),
+            kind: f.kind.clone(),
+            service: f.service.clone(),
+            file: (f.file != path).then(|| f.file.clone()),
+            line: f.line,
+            data_file,
+            data: Dynamic::from_map(data),
+        }
+    }
+
+    fn restore(&self, path: &str) -> RawFact {
+        let mut data = self.data.clone().try_cast::<Map>().unwrap_or_default();
+        if self.data_file {
+            data.insert("file".into(), Dynamic::from(path.to_string()));
+        }
+        RawFact {
+            rule: self.rule.clone(),
+            kind: self.kind.clone(),
+            service: self.service.clone(),
+            file: self.file.clone().unwrap_or_else(|| path.to_string()),
+            line: self.line,
+            data,
+        }
     }
 }
 
@@ -443,8 +466,8 @@ impl ScanCache {
     pub fn restore_all(&self) -> usize {
         let files: usize = self
             .entries
-            .values()
-            .map(|e| e.findings().len() + e.facts().len())
+            .iter()
+            .map(|(path, e)| e.findings().len() + e.facts(path).len())
             .sum();
         let hooks: usize = self
             .services
@@ -579,6 +602,7 @@ impl ScanCache {
             && service_entries.len() == services_before
             && path.exists();
         if unchanged {
+            crate::scan::drop_later((entries, service_entries, queries));
             return Ok(());
         }
         entries.extend(fresh.files);
@@ -664,12 +688,20 @@ mod tests {
             line: 4,
             data,
         };
-        let entry =
-            Entry::new([1, 2], None, [3, 4], &[finding_with_anchor()], &[fact], &[]).unwrap();
+        let entry = Entry::new(
+            "a.py",
+            [1, 2],
+            None,
+            [3, 4],
+            &[finding_with_anchor()],
+            &[fact],
+            &[],
+        )
+        .unwrap();
         let json = serde_json::to_string(&entry).unwrap();
         let back: Entry = serde_json::from_str(&json).unwrap();
         assert_eq!(back.findings(), vec![finding_with_anchor()]);
-        let facts = back.facts();
+        let facts = back.facts("a.py");
         assert_eq!(facts[0].data["route"].to_string(), "GET /users/:id");
         assert_eq!(facts[0].data["line"].as_int(), Ok(4));
         assert!(facts[0].data["tags"].is_array());
@@ -684,7 +716,7 @@ mod tests {
             column: 0,
             message: "timeout".into(),
         };
-        assert!(Entry::new([0, 0], None, [0, 0], &[], &[], &[error]).is_none());
+        assert!(Entry::new("a.py", [0, 0], None, [0, 0], &[], &[], &[error]).is_none());
         let mut data = Map::new();
         data.insert("c".into(), Dynamic::from('x'));
         let fact = RawFact {
@@ -695,7 +727,7 @@ mod tests {
             line: 1,
             data,
         };
-        assert!(Entry::new([0, 0], None, [0, 0], &[], &[fact], &[]).is_none());
+        assert!(Entry::new("a.py", [0, 0], None, [0, 0], &[], &[fact], &[]).is_none());
     }
 
     #[test]
@@ -704,7 +736,7 @@ mod tests {
         let root = dir.path().join("repo");
         std::fs::create_dir(&root).unwrap();
         let cache = ScanCache::open(dir.path(), &root, [1, 1]);
-        let entry = Entry::new([5, 5], None, [6, 6], &[], &[], &[]).unwrap();
+        let entry = Entry::new("a.py", [5, 5], None, [6, 6], &[], &[], &[]).unwrap();
         let fresh = Fresh {
             files: vec![("a.py".into(), entry)],
             ..Default::default()

@@ -164,12 +164,21 @@ struct FileResult {
 
 impl FileResult {
     /// Take a file's results from the cache.
-    fn fill_from_cache(&mut self, hit: &crate::cache::Entry) {
+    fn fill_from_cache(&mut self, path: &str, hit: &crate::cache::Entry) {
         self.cache_hit = true;
         self.findings = hit.findings();
-        self.facts = hit.facts();
+        self.facts = hit.facts(path);
         self.diagnostics = hit.diagnostics.clone();
     }
+}
+
+/// Free a large value on another thread: the caller (about to write a report and exit) does
+/// not wait for thousands of small deallocations.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    // Without a thread to be had, the closure (and the value) is dropped right here.
+    let _ = std::thread::Builder::new()
+        .name("apm-doctor-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// Load the configuration the options point at.
@@ -225,7 +234,10 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     }
     let config = load_config(options)?;
     let (rules, spec) = load_rules(options, &config)?;
-    run(options, &config, &rules, &spec, None, started).map(|(report, _)| report)
+    run(options, &config, &rules, &spec, None, started).map(|(report, model)| {
+        drop_later(model);
+        report
+    })
 }
 
 /// Rules loaded and their queries compiled for every grammar, once, for many scans (the
@@ -272,7 +284,10 @@ pub fn scan_prepared(
         Some((&prepared.queries, &prepared.query_errors)),
         started,
     )
-    .map(|(report, _)| report)
+    .map(|(report, model)| {
+        drop_later(model);
+        report
+    })
 }
 
 /// The pipeline proper; also returns the service model with its facts. Runs in a pool whose
@@ -959,7 +974,7 @@ fn scan_source(
             if hit.no_keyword {
                 result.skip = Some("no-keyword");
             } else {
-                result.fill_from_cache(hit);
+                result.fill_from_cache(&entry.rel, hit);
             }
             return result;
         }
@@ -1006,7 +1021,7 @@ fn scan_source(
         if let Some(hit) = c.lookup(&entry.rel, content, context) {
             // Same bytes under a new stamp (a touched file): keep the new stamp.
             result.cache_entry = hit.restamped(stamp).map(|e| (entry.rel.clone(), e));
-            result.fill_from_cache(hit);
+            result.fill_from_cache(&entry.rel, hit);
             return result;
         }
     }
@@ -1090,6 +1105,7 @@ fn scan_source(
     }
     if let Some((_, content, context)) = cache_key {
         result.cache_entry = crate::cache::Entry::new(
+            &entry.rel,
             content,
             stamp,
             context,
@@ -1187,7 +1203,7 @@ fn run_on_config(
         cache.and_then(|store| Some((store, digest_serde(&cfg)?, digest_of(&(work == Work::All)))));
     if let Some((store, input, context)) = &cache_key {
         if let Some(hit) = store.lookup(&c.rel, input, context) {
-            result.fill_from_cache(hit);
+            result.fill_from_cache(&c.rel, hit);
             return result;
         }
     }
@@ -1208,6 +1224,7 @@ fn run_on_config(
     }
     if let Some((_, input, context)) = cache_key {
         result.cache_entry = crate::cache::Entry::new(
+            &c.rel,
             input,
             None,
             context,
