@@ -362,13 +362,10 @@ struct CacheFile {
     /// The scanned root, for people looking into the folder.
     root: String,
     files: HashMap<String, Entry>,
-    #[serde(default)]
     services: HashMap<String, HookEntry>,
-    #[serde(default)]
     repo: Option<HookEntry>,
     /// Query compilation diagnostics by grammar (a grammar whose files all came from the
     /// cache is not compiled; its diagnostics are these).
-    #[serde(default)]
     queries: HashMap<String, Vec<Diagnostic>>,
 }
 

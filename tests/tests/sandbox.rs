@@ -3,36 +3,21 @@
 //! stopped with a `rule-error` naming the rule file, within a bounded time, while a normal
 //! custom rule and the built-in rules still report.
 
-use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use apm_doctor_engine::finding::{Diagnostic, ScanReport};
 use apm_doctor_engine::{scan, ScanOptions};
+use apm_doctor_tests::{untraced_flask, write};
 
 /// Wall-clock budget for one whole scan with a hostile rule, debug build included. Not a
 /// performance target: a guard against a rule that hangs the scan.
 const BUDGET: Duration = Duration::from_secs(10);
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
 /// A small tree: an untraced Flask service (the built-in `tracer-missing` always fires) with a
 /// few Python modules, so that `on_file` hooks run several times.
 fn tree(root: &Path) {
-    write(
-        root,
-        "web/requirements.txt",
-        "flask==3.0.0\ngunicorn==22.0.0\n",
-    );
-    write(
-        root,
-        "web/app.py",
-        "from flask import Flask\napp = Flask(__name__)\n",
-    );
+    untraced_flask(root);
     for i in 0..8 {
         write(
             root,
