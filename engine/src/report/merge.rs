@@ -90,6 +90,7 @@ fn add_stats(into: &mut Stats, s: &Stats) {
     into.rules = into.rules.max(s.rules);
     into.duration_ms = into.duration_ms.max(s.duration_ms);
     into.parse_ms += s.parse_ms;
+    into.cached += s.cached;
     for (k, n) in &s.rule_ms {
         *into.rule_ms.entry(k.clone()).or_default() += n;
     }
@@ -301,7 +302,9 @@ mod tests {
                 total: 40,
             },
         );
+        a.stats.cached = 7;
         let merged = merge_reports(vec![a.clone(), a.clone()]);
+        assert_eq!(merged.stats.cached, 14);
         assert_eq!(merged.services.len(), 2);
         assert_eq!(merged.findings.len(), a.findings.len());
         assert_eq!(merged.suppressed.len(), 1);
