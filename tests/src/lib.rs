@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use apm_doctor_engine::finding::ScanReport;
+use apm_doctor_engine::finding::{Diagnostic, ScanReport};
 use apm_doctor_engine::{scan, ScanOptions};
 
 /// Copy every file below `from` to the same place below `to`, creating folders.
@@ -72,4 +72,23 @@ pub fn scan_with(root: &Path, options: ScanOptions) -> ScanReport {
         ..options
     })
     .expect("scan runs")
+}
+
+/// Scan `root` following symbolic links (`--follow`).
+///
+/// # Panics
+/// When the scan cannot start.
+pub fn scan_following_links(root: &Path) -> ScanReport {
+    scan_with(
+        root,
+        ScanOptions {
+            follow_links: true,
+            ..Default::default()
+        },
+    )
+}
+
+/// True when some diagnostic of the report satisfies `wanted`.
+pub fn has_diagnostic(report: &ScanReport, wanted: impl Fn(&Diagnostic) -> bool) -> bool {
+    report.diagnostics.iter().any(wanted)
 }

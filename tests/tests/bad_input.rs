@@ -6,7 +6,7 @@ use std::path::Path;
 
 use apm_doctor_engine::finding::ScanReport;
 use apm_doctor_engine::{scan, ScanOptions};
-use apm_doctor_tests::{scan_with, untraced_flask, write};
+use apm_doctor_tests::{has_diagnostic, scan_following_links, scan_with, untraced_flask, write};
 
 fn run(root: &Path) -> ScanReport {
     scan_with(root, ScanOptions::default())
@@ -195,26 +195,15 @@ fn symlink_loops_and_broken_links_do_not_stop_the_scan() {
     std::os::unix::fs::symlink(dir.path().join("web"), dir.path().join("web/again")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("web/dangling"))
         .unwrap();
-    let report = scan_with(
-        dir.path(),
-        ScanOptions {
-            follow_links: true,
-            ..Default::default()
-        },
-    );
+    let report = scan_following_links(dir.path());
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.kind == "io-error" && d.message.contains("loop")),
+        has_diagnostic(&report, |d| d.kind == "io-error"
+            && d.message.contains("loop")),
         "{:?}",
         report.diagnostics
     );
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.file.contains("dangling")),
+        has_diagnostic(&report, |d| d.file.contains("dangling")),
         "{:?}",
         report.diagnostics
     );
@@ -274,10 +263,8 @@ fn unreadable_directories_are_reported() {
     let report = run(dir.path());
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.kind == "io-error" && d.file.contains("secret")),
+        has_diagnostic(&report, |d| d.kind == "io-error"
+            && d.file.contains("secret")),
         "{:?}",
         report.diagnostics
     );

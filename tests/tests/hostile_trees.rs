@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use apm_doctor_engine::finding::ScanReport;
 use apm_doctor_engine::ScanOptions;
-use apm_doctor_tests::{scan_with, untraced_flask, write};
+use apm_doctor_tests::{has_diagnostic, scan_following_links, scan_with, untraced_flask, write};
 
 fn run(root: &Path) -> ScanReport {
     scan_with(root, ScanOptions::default())
@@ -227,27 +227,17 @@ fn symlink_loops_are_not_followed_by_default_and_reported_when_following() {
     assert_eq!(skipped(&report, "symlink"), 4, "{:?}", report.stats);
     assert_healthy(&report);
 
-    let report = scan_with(
-        dir.path(),
-        ScanOptions {
-            follow_links: true,
-            ..Default::default()
-        },
-    );
+    let report = scan_following_links(dir.path());
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.kind == "io-error" && d.message.contains("loop")),
+        has_diagnostic(&report, |d| d.kind == "io-error"
+            && d.message.contains("loop")),
         "{:#?}",
         report.diagnostics
     );
     // a -> b -> a never resolves: reported, not followed forever.
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.file.ends_with("web/a") || d.file.ends_with("web/b")),
+        has_diagnostic(&report, |d| d.file.ends_with("web/a")
+            || d.file.ends_with("web/b")),
         "{:#?}",
         report.diagnostics
     );
@@ -284,13 +274,7 @@ fn a_link_out_of_the_root_is_followed_only_when_asked_and_then_reported() {
     assert!(!report.diagnostics.iter().any(|d| d.kind == "link"));
     assert_healthy(&report);
 
-    let report = scan_with(
-        dir.path(),
-        ScanOptions {
-            follow_links: true,
-            ..Default::default()
-        },
-    );
+    let report = scan_following_links(dir.path());
     assert!(
         has_finding(&report, "tracer-missing", "vendor/requirements.txt"),
         "followed with --follow, under the link's path: {:#?}",
@@ -333,10 +317,8 @@ fn unreadable_files_are_reported() {
     }
     assert_eq!(skipped(&report, "unreadable"), 2, "{:?}", report.stats);
     assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.kind == "io-error" && d.file == "web/locked.py"),
+        has_diagnostic(&report, |d| d.kind == "io-error"
+            && d.file == "web/locked.py"),
         "{:#?}",
         report.diagnostics
     );
