@@ -203,65 +203,51 @@ pub(super) fn json_flag(v: &serde_json::Value) -> Result<bool, String> {
 
 /// `meta`: an object of strings (numbers and bools are written as text, nulls dropped).
 pub(super) fn json_meta(v: &serde_json::Value) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    match v {
-        serde_json::Value::Null => {}
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                match v {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::String(s) => {
-                        out.insert(k.clone(), s.clone());
-                    }
-                    serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
-                        out.insert(k.clone(), v.to_string());
-                    }
-                    other => {
-                        return Err(format!(
-                            "meta.{k}: expected a string, found {}",
-                            json_type(other)
-                        ))
-                    }
-                }
-            }
-        }
-        other => {
-            return Err(format!(
-                "meta: expected an object, found {}",
-                json_type(other)
-            ))
-        }
-    }
-    Ok(out)
+    json_object("meta", "a string", v, |value| match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    })
 }
 
 /// `metrics`: an object of numbers (nulls dropped).
 pub(super) fn json_metrics(v: &serde_json::Value) -> Result<BTreeMap<String, f64>, String> {
-    let mut out = BTreeMap::new();
-    match v {
-        serde_json::Value::Null => {}
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                match v {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::Number(n) => {
-                        out.insert(k.clone(), n.as_f64().unwrap_or(0.0));
-                    }
-                    other => {
-                        return Err(format!(
-                            "metrics.{k}: expected a number, found {}",
-                            json_type(other)
-                        ))
-                    }
-                }
-            }
-        }
+    json_object("metrics", "a number", v, |value| match value {
+        serde_json::Value::Number(n) => Some(n.as_f64().unwrap_or(0.0)),
+        _ => None,
+    })
+}
+
+/// A JSON object (or null, read as empty) whose values `convert` accepts; null values are
+/// dropped, and any other value is an error naming `field.key` and what was `expected`.
+fn json_object<T>(
+    field: &str,
+    expected: &str,
+    v: &serde_json::Value,
+    convert: impl Fn(&serde_json::Value) -> Option<T>,
+) -> Result<BTreeMap<String, T>, String> {
+    let map = match v {
+        serde_json::Value::Null => return Ok(BTreeMap::new()),
+        serde_json::Value::Object(map) => map,
         other => {
             return Err(format!(
-                "metrics: expected an object, found {}",
+                "{field}: expected an object, found {}",
                 json_type(other)
             ))
         }
+    };
+    let mut out = BTreeMap::new();
+    for (k, value) in map {
+        if value.is_null() {
+            continue;
+        }
+        let converted = convert(value).ok_or_else(|| {
+            format!(
+                "{field}.{k}: expected {expected}, found {}",
+                json_type(value)
+            )
+        })?;
+        out.insert(k.clone(), converted);
     }
     Ok(out)
 }
@@ -569,4 +555,40 @@ fn read_number(r: &mut Reader<'_>) -> Result<Option<f64>, DecodeError> {
         Value::Nil => None,
         v => return Err(wrong(at, "a number", &v)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn meta_takes_text_numbers_and_bools_and_drops_nulls() {
+        let meta =
+            json_meta(&json!({"http.url": "/a", "code": 500, "ok": true, "gone": null})).unwrap();
+        assert_eq!(meta["http.url"], "/a");
+        assert_eq!(meta["code"], "500");
+        assert_eq!(meta["ok"], "true");
+        assert!(!meta.contains_key("gone"));
+        assert!(json_meta(&serde_json::Value::Null).unwrap().is_empty());
+        let err = json_meta(&json!({"tags": ["a"]})).unwrap_err();
+        assert_eq!(err, "meta.tags: expected a string, found an array");
+        assert!(json_meta(&json!("x"))
+            .unwrap_err()
+            .starts_with("meta: expected an object"));
+    }
+
+    #[test]
+    fn metrics_take_numbers_only() {
+        let metrics =
+            json_metrics(&json!({"_sampling_priority_v1": 1, "x": 0.5, "n": null})).unwrap();
+        assert_eq!(metrics["_sampling_priority_v1"], 1.0);
+        assert_eq!(metrics["x"], 0.5);
+        assert!(!metrics.contains_key("n"));
+        let err = json_metrics(&json!({"x": "1"})).unwrap_err();
+        assert!(
+            err.starts_with("metrics.x: expected a number, found"),
+            "{err}"
+        );
+    }
 }
