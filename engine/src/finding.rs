@@ -297,7 +297,8 @@ pub struct Stats {
     pub score_weights: BTreeMap<String, crate::coverage::ScoreWeights>,
 }
 
-fn is_zero(n: &usize) -> bool {
+/// For `skip_serializing_if` on counts that are left out when 0.
+pub(crate) fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 

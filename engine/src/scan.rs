@@ -170,6 +170,35 @@ impl FileResult {
         self.facts = hit.facts(path);
         self.diagnostics = hit.diagnostics.clone();
     }
+
+    /// Add what one hook call produced.
+    fn absorb(&mut self, rule_index: usize, out: crate::rules::HookOutput) {
+        self.timings.push((rule_index, out.micros));
+        self.findings.extend(out.findings);
+        self.facts.extend(out.facts);
+        self.diagnostics.extend(out.error);
+    }
+
+    /// Keep these results in the cache under `path` (when they can be kept: see
+    /// [`crate::cache::Entry::new`]).
+    fn keep_in_cache(
+        &mut self,
+        path: &str,
+        content: Digest,
+        stamp: Option<Stamp>,
+        context: Digest,
+    ) {
+        self.cache_entry = crate::cache::Entry::new(
+            path,
+            content,
+            stamp,
+            context,
+            &self.findings,
+            &self.facts,
+            &self.diagnostics,
+        )
+        .map(|e| (path.to_string(), e));
+    }
 }
 
 /// Free a large value on another thread: the caller (about to write a report and exit) does
@@ -1098,22 +1127,10 @@ fn scan_source(
             service_name,
             &entry.rel,
         );
-        result.timings.push((ri, out.micros));
-        result.findings.extend(out.findings);
-        result.facts.extend(out.facts);
-        result.diagnostics.extend(out.error);
+        result.absorb(ri, out);
     }
     if let Some((_, content, context)) = cache_key {
-        result.cache_entry = crate::cache::Entry::new(
-            &entry.rel,
-            content,
-            stamp,
-            context,
-            &result.findings,
-            &result.facts,
-            &result.diagnostics,
-        )
-        .map(|e| (entry.rel.clone(), e));
+        result.keep_in_cache(&entry.rel, content, stamp, context);
     }
     result
 }
@@ -1217,22 +1234,10 @@ fn run_on_config(
             owner.as_deref(),
             &c.rel,
         );
-        result.timings.push((ri, out.micros));
-        result.findings.extend(out.findings);
-        result.facts.extend(out.facts);
-        result.diagnostics.extend(out.error);
+        result.absorb(ri, out);
     }
     if let Some((_, input, context)) = cache_key {
-        result.cache_entry = crate::cache::Entry::new(
-            &c.rel,
-            input,
-            None,
-            context,
-            &result.findings,
-            &result.facts,
-            &result.diagnostics,
-        )
-        .map(|e| (c.rel.clone(), e));
+        result.keep_in_cache(&c.rel, input, None, context);
     }
     result
 }

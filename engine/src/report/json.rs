@@ -130,14 +130,10 @@ struct StatsView<'a> {
     duration_ms: u64,
     parse_ms: u64,
     /// Files taken from `--cache` (left out when none).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::finding::is_zero")]
     cached: usize,
     rule_ms: &'a BTreeMap<String, u64>,
     score_weights: &'a BTreeMap<String, crate::coverage::ScoreWeights>,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 impl<'a> ReportView<'a> {
