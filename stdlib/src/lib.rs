@@ -27,7 +27,7 @@
 //! | `edit_move_lines_before(node, before)` | two edits moving a capture's lines above another line |
 //! | `edit_substitute(at, pairs)` / `edit_substitute_match(at, texts, pairs)` / `edit_insert_after_match(at, texts, text)` | rewrite a line, or act at the nearest line above holding a text |
 //! | `edit_append(path, text)` / `new_file(path, text)` / `edit_go_import(path, spec)` | append, create a file, add a Go import |
-//! | `scan_args(text, opts)` | the items of a list split at top-level separators; `opts`: `open`, `close`, `sep`, `quotes`, `raw`, `comments`, `trim`, `keep_empty`, `max`, `more` (see [`ScanOptions`]) |
+//! | `scan_args(text, opts)` | the items of a list split at top-level separators; `opts`: `open`, `close`, `sep`, `quotes`, `raw`, `comments`, `trim`, `keep_empty`, `max`, `more` (see [`ArgScanOptions`]) |
 //! | `split_top(text, sep, opts)` | items at top-level `sep`, by counting brackets and quotes, else `scan_args` with `opts` |
 //! | `string_literals(text, quotes, escapes)` | the unescaped string literals of a text (`escapes`: quotes in which `\` escapes) |
 //! | `leading_ident(text)` | the identifier (ASCII letters, digits, `_`) a text starts with |
@@ -43,7 +43,7 @@ use rhai::{Dynamic, Engine, ImmutableString, Map, Module, AST};
 pub use helpers::{glob_match, is_test_path, split_image};
 pub use text::{
     call_chain, id_segment, is_ident_char, leading_ident, scan_args, split_top, string_literals,
-    Close, Comments, Open, ScanOptions,
+    ArgScanOptions, Close, Comments, Open,
 };
 pub use version::{compare_versions, extract_version};
 

@@ -48,7 +48,7 @@ pub enum Comments {
 
 /// How [`scan_args`] reads a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScanOptions {
+pub struct ArgScanOptions {
     /// Where the list starts.
     pub open: Open,
     /// What a closing bracket at depth 0 does.
@@ -71,9 +71,9 @@ pub struct ScanOptions {
     pub more: Option<String>,
 }
 
-impl Default for ScanOptions {
+impl Default for ArgScanOptions {
     fn default() -> Self {
-        ScanOptions {
+        ArgScanOptions {
             open: Open::None,
             close: Close::None,
             sep: ',',
@@ -95,13 +95,13 @@ fn bad_option(key: &str, why: &str) -> Box<EvalAltResult> {
     ))
 }
 
-impl ScanOptions {
+impl ArgScanOptions {
     /// Options from a Rhai map: `open` ("none", "after", "skip"), `close` ("none", "any",
     /// "paren"), `sep` (a char), `quotes` and `raw` (strings of chars), `comments` ("", "c",
     /// "#"), `trim` and `keep_empty` (bools), `max` (an int) and `more` (a string). Missing keys
     /// keep the [`Default`]; unknown keys and values are errors.
-    pub fn from_map(map: &Map) -> RhaiResult<ScanOptions> {
-        let mut o = ScanOptions::default();
+    pub fn from_map(map: &Map) -> RhaiResult<ArgScanOptions> {
+        let mut o = ArgScanOptions::default();
         for (key, value) in map {
             let text = || {
                 value
@@ -166,8 +166,8 @@ impl ScanOptions {
 }
 
 /// Split an argument list (or any list) at top-level separators: brackets nest, quoted text
-/// and comments hide separators and brackets. See [`ScanOptions`] for the variants.
-pub fn scan_args(text: &str, o: &ScanOptions) -> Vec<String> {
+/// and comments hide separators and brackets. See [`ArgScanOptions`] for the variants.
+pub fn scan_args(text: &str, o: &ArgScanOptions) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
     let mut depth: i64 = 0;
@@ -285,7 +285,7 @@ pub fn scan_args(text: &str, o: &ScanOptions) -> Vec<String> {
 /// `\` and ends balanced; otherwise by [`scan_args`] with `o` (and `sep`). Counting and
 /// scanning disagree on some texts (a bracket inside quotes): this is the exact behaviour of
 /// the rules' `split_top`, kept as it was.
-pub fn split_top(text: &str, sep: char, o: &ScanOptions) -> Vec<String> {
+pub fn split_top(text: &str, sep: char, o: &ArgScanOptions) -> Vec<String> {
     if !text.contains('#') && !text.contains('\\') {
         let mut out = Vec::new();
         let mut cur = String::new();
@@ -327,7 +327,7 @@ pub fn split_top(text: &str, sep: char, o: &ScanOptions) -> Vec<String> {
             return out;
         }
     }
-    let o = ScanOptions { sep, ..o.clone() };
+    let o = ArgScanOptions { sep, ..o.clone() };
     scan_args(text, &o)
 }
 
@@ -461,7 +461,7 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn(
         "scan_args",
         |text: ImmutableString, opts: Map| -> RhaiResult<Array> {
-            Ok(strings(scan_args(&text, &ScanOptions::from_map(&opts)?)))
+            Ok(strings(scan_args(&text, &ArgScanOptions::from_map(&opts)?)))
         },
     );
     engine.register_fn(
@@ -470,7 +470,7 @@ pub(crate) fn register(engine: &mut Engine) {
             Ok(strings(split_top(
                 &text,
                 sep,
-                &ScanOptions::from_map(&opts)?,
+                &ArgScanOptions::from_map(&opts)?,
             )))
         },
     );
@@ -507,8 +507,8 @@ pub(crate) fn register(engine: &mut Engine) {
 mod tests {
     use super::*;
 
-    fn go() -> ScanOptions {
-        ScanOptions {
+    fn go() -> ArgScanOptions {
+        ArgScanOptions {
             open: Open::After,
             close: Close::Any,
             quotes: vec!['"', '`', '\''],
@@ -516,13 +516,13 @@ mod tests {
             comments: Comments::C,
             max: Some(2),
             more: Some("...".into()),
-            ..ScanOptions::default()
+            ..ArgScanOptions::default()
         }
     }
 
     #[test]
     fn scan_args_splits_at_top_level() {
-        let o = ScanOptions { max: None, ..go() };
+        let o = ArgScanOptions { max: None, ..go() };
         assert_eq!(
             scan_args(r#"r.GET("/a, b", f(x, y), []int{1, 2})"#, &o),
             [r#""/a, b""#, "f(x, y)", "[]int{1, 2}"]
@@ -539,7 +539,7 @@ mod tests {
 
     #[test]
     fn scan_args_quotes_escapes_and_comments() {
-        let o = ScanOptions { max: None, ..go() };
+        let o = ArgScanOptions { max: None, ..go() };
         assert_eq!(
             scan_args(r#"("a\",)", `b\`, ',')"#, &o),
             [r#""a\",)""#, r"`b\`", "','"]
@@ -550,7 +550,7 @@ mod tests {
         );
         // After `*/` the closing `/` counts as a previous `/`: `*/*` opens a new comment.
         assert_eq!(scan_args("(a /* x */*y, z)", &o), ["a"]);
-        let plain = ScanOptions {
+        let plain = ArgScanOptions {
             comments: Comments::None,
             ..o
         };
@@ -562,7 +562,7 @@ mod tests {
         assert_eq!(scan_args("(a, b, c, d)", &go()), ["a", "b", "..."]);
         // Exactly `max` arguments: nothing follows them, no marker.
         assert_eq!(scan_args("(a, b)", &go()), ["a", "b"]);
-        let cpp = ScanOptions {
+        let cpp = ArgScanOptions {
             close: Close::Paren,
             quotes: vec!['"'],
             raw: vec![],
@@ -577,31 +577,31 @@ mod tests {
 
     #[test]
     fn scan_args_other_variants() {
-        let dotnet = ScanOptions {
+        let dotnet = ArgScanOptions {
             open: Open::Skip,
             close: Close::Any,
             raw: vec!['"'],
-            ..ScanOptions::default()
+            ..ArgScanOptions::default()
         };
         assert_eq!(
             scan_args(r#"("a\", b", c)"#, &dotnet),
             [r#""a\""#, "b\", c)"]
         );
         assert_eq!(scan_args("a, (b, c)", &dotnet), ["a", "(b, c)"]);
-        let java = ScanOptions {
+        let java = ArgScanOptions {
             comments: Comments::C,
             trim: false,
-            ..ScanOptions::default()
+            ..ArgScanOptions::default()
         };
         assert_eq!(scan_args(" a ,, b , c", &java), [" a ", "", " b ", " c"]);
         // Without an end, a stray closer makes the depth negative for the rest of the text.
         assert_eq!(scan_args("a ) , c", &java), ["a ) , c"]);
-        let python = ScanOptions {
+        let python = ArgScanOptions {
             sep: ':',
             quotes: vec!['\'', '"'],
             comments: Comments::Hash,
             keep_empty: false,
-            ..ScanOptions::default()
+            ..ArgScanOptions::default()
         };
         assert_eq!(
             scan_args("'a:b' :: c # d: e\n: f", &python),
@@ -615,23 +615,23 @@ mod tests {
         m.insert("open".into(), Dynamic::from(ImmutableString::from("after")));
         m.insert("sep".into(), Dynamic::from_char(';'));
         m.insert("max".into(), Dynamic::from_int(3));
-        let o = ScanOptions::from_map(&m).unwrap();
+        let o = ArgScanOptions::from_map(&m).unwrap();
         assert_eq!(o.open, Open::After);
         assert_eq!(o.sep, ';');
         assert_eq!(o.max, Some(3));
         m.insert("sep".into(), Dynamic::from(ImmutableString::from(";")));
-        assert!(ScanOptions::from_map(&m).is_err());
+        assert!(ArgScanOptions::from_map(&m).is_err());
         let mut bad = Map::new();
         bad.insert("qoutes".into(), Dynamic::from(ImmutableString::from("'")));
-        assert!(ScanOptions::from_map(&bad).is_err());
+        assert!(ArgScanOptions::from_map(&bad).is_err());
     }
 
     #[test]
     fn split_top_counts_then_scans() {
-        let o = ScanOptions {
+        let o = ArgScanOptions {
             quotes: vec!['\'', '"'],
             keep_empty: false,
-            ..ScanOptions::default()
+            ..ArgScanOptions::default()
         };
         assert_eq!(
             split_top("'a', f(b, c), [d, e], ", ',', &o),
